@@ -1,0 +1,24 @@
+import type { TokenPayload } from '../api/lib/auth/groups';
+
+/** The parts of Sails' (Express) request and response the actions use. */
+export interface Request {
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  body: unknown;
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+}
+
+export interface AuthenticatedRequest extends Request {
+  user: TokenPayload;
+}
+
+export interface Response {
+  headersSent: boolean;
+  status(code: number): Response;
+  json(body: unknown): Response;
+  set(field: string, value: string): Response;
+  type(contentType: string): Response;
+  send(body: unknown): Response;
+}
