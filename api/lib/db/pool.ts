@@ -1,0 +1,69 @@
+import pg from 'pg';
+
+/**
+ * Anything that runs SQL: a pool, a client inside a transaction, or pg-boss's transaction handle.
+ * Domain modules take this, so the caller decides which transaction they run in.
+ */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[] }>;
+}
+
+/** The shape pg-boss hands to transactional workers and accepts as `{ db }`. */
+export interface ExecuteSql {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export function createPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'cave-import' });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Views a pg-boss transaction as a Queryable, so domain SQL can join it. */
+export function fromExecuteSql(db: ExecuteSql): Queryable {
+  return {
+    query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+      (await db.executeSql(text, values)) as { rows: R[] },
+  };
+}
+
+/** Views a Queryable as the `{ executeSql }` that pg-boss calls accept as `db`. */
+export function toExecuteSql(db: Queryable): ExecuteSql {
+  return { executeSql: (text, values) => db.query(text, values) };
+}
+
+/** Runs `work` in one transaction on a dedicated client. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` inside a savepoint so a failing statement can be undone without losing the transaction. */
+export async function withSavepoint<T>(db: Queryable, name: string, work: () => Promise<T>): Promise<T> {
+  await db.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await work();
+    await db.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await db.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+}

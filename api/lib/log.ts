@@ -1,0 +1,54 @@
+/**
+ * A small leveled logger whose lines carry their scope (batch, chunk, job, attempt), so a worker's
+ * log can be followed through retries. Never logs request bodies, passwords or tokens.
+ */
+const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+export interface Logger {
+  error(message: string, context?: object): void;
+  warn(message: string, context?: object): void;
+  info(message: string, context?: object): void;
+  debug(message: string, context?: object): void;
+  child(scope: string): Logger;
+}
+
+let threshold: number = LEVELS.info;
+
+export function setLogLevel(level: string): void {
+  threshold = level in LEVELS ? LEVELS[level as LogLevel] : level === 'silent' ? -1 : LEVELS.info;
+}
+
+function format(context: object | undefined): string {
+  if (!context) return '';
+  const parts = Object.entries(context).map(([key, value]) => {
+    const shown =
+      value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value);
+    return `${key}=${shown}`;
+  });
+  return parts.length ? ` (${parts.join(' ')})` : '';
+}
+
+export function createLogger(scope: string): Logger {
+  const write = (level: LogLevel) => (message: string, context?: object) => {
+    if (LEVELS[level] > threshold) return;
+    const line = `${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${message}${format(context)}`;
+    (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    child: (sub) => createLogger(`${scope}:${sub}`),
+  };
+}
+
+/** Anything caught becomes an Error, so logs and job outputs always have a message. */
+export function coerceError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'object' && value !== null && 'message' in value) {
+    return new Error(String((value as { message: unknown }).message));
+  }
+  return new Error(String(value));
+}
