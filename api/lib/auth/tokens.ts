@@ -1,0 +1,41 @@
+import jwt from 'jsonwebtoken';
+import type { GroupRef, TokenPayload } from './groups';
+
+export class InvalidTokenError extends Error {}
+
+export function signToken(payload: TokenPayload, salt: string, expiresIn: string): string {
+  const { id, nickname, groups } = payload;
+  return jwt.sign({ id, nickname, groups }, salt, {
+    algorithm: 'HS256',
+    expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
+  });
+}
+
+/** Reads `Authorization: Bearer <token>`; throws InvalidTokenError with the reason otherwise. */
+export function verifyBearer(header: string | undefined, salt: string): TokenPayload {
+  if (!header) throw new InvalidTokenError('Missing Authorization header.');
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new InvalidTokenError('Authorization header must be "Bearer <token>".');
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(match[1], salt, { algorithms: ['HS256'] });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw new InvalidTokenError('Token expired.');
+    throw new InvalidTokenError('Invalid token.');
+  }
+  if (!isTokenPayload(decoded)) throw new InvalidTokenError('Invalid token payload.');
+  return { id: decoded.id, nickname: decoded.nickname, groups: decoded.groups };
+}
+
+function isTokenPayload(value: unknown): value is TokenPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    Number.isInteger(candidate.id) &&
+    typeof candidate.nickname === 'string' &&
+    Array.isArray(candidate.groups) &&
+    candidate.groups.every(
+      (g: unknown) => typeof g === 'object' && g !== null && Number.isInteger((g as GroupRef).id),
+    )
+  );
+}

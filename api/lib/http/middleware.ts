@@ -1,0 +1,119 @@
+/** Express middleware the Sails HTTP hook runs before the router (order in config/http.ts). */
+import path from 'node:path';
+import bodyParser from 'body-parser';
+import serveStatic from 'serve-static';
+import { serviceContext } from '../context';
+import { createLogger } from '../log';
+import { LOCAL_UPLOADS_ROUTE } from '../storage/localStorage';
+
+type Next = (error?: unknown) => void;
+interface Req {
+  method: string;
+  url: string;
+  originalUrl?: string;
+  path?: string;
+}
+interface Res {
+  statusCode: number;
+  headersSent: boolean;
+  status(code: number): Res;
+  json(body: unknown): unknown;
+  on(event: 'finish', listener: () => void): unknown;
+}
+type Middleware = (req: Req, res: Res, next: Next) => void;
+
+const log = createLogger('http');
+
+/** One line per request: method, path (no query string, which may hold secrets), status, duration. */
+export function requestLog(): Middleware {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.debug(
+        `${req.method} ${(req.originalUrl ?? req.url).split('?')[0]} ${res.statusCode} ${ms.toFixed(1)}ms`,
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * JSON bodies up to the configured size; a malformed or oversized body gets a 4xx `{ message }`
+ * instead of an HTML error page.
+ */
+export function jsonBody(): Middleware {
+  let parse: Middleware | undefined;
+  return (req, res, next) => {
+    const limit = serviceContext().settings.import.maxBodyBytes;
+    parse ??= bodyParser.json({ limit }) as unknown as Middleware;
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const { type, status } = error as { type?: string; status?: number };
+      if (type === 'entity.too.large') {
+        res.status(413).json({
+          message: `Request body is larger than the ${limit} limit. Split the file into smaller imports.`,
+        });
+      } else if (type === 'entity.parse.failed') {
+        res.status(400).json({ message: 'Request body is not valid JSON.' });
+      } else {
+        res
+          .status(status && status >= 400 && status < 500 ? status : 400)
+          .json({ message: 'Request body could not be read.' });
+      }
+    });
+  };
+}
+
+/**
+ * Serves the local report files read-only: GET/HEAD only, no directory listing, no dotfiles, and
+ * nothing outside the uploads folder (serve-static resolves and confines the path).
+ */
+export function localUploads(): Middleware {
+  let serve: Middleware | undefined;
+  return (req, res, next) => {
+    const url = req.url;
+    if (!url.startsWith(`${LOCAL_UPLOADS_ROUTE}/`)) return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.status(405).json({ message: 'Local uploads are read-only.' });
+      return;
+    }
+    serve ??= serveStatic(path.resolve(serviceContext().settings.storage.localDir), {
+      index: false,
+      dotfiles: 'deny',
+      fallthrough: false,
+      redirect: false,
+      setHeaders: (response, file) => {
+        if (file.endsWith('.csv')) response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        response.setHeader('X-Content-Type-Options', 'nosniff');
+        response.setHeader('Content-Disposition', `attachment; filename="${path.basename(file)}"`);
+      },
+    }) as unknown as Middleware;
+    req.url = url.slice(LOCAL_UPLOADS_ROUTE.length);
+    serve(req, res, (error?: unknown) => {
+      req.url = url;
+      const status = (error as { status?: number } | undefined)?.status;
+      res
+        .status(status === 403 ? 403 : 404)
+        .json({ message: status === 403 ? 'Forbidden.' : 'File not found.' });
+    });
+  };
+}
+
+/** Serves one folder of an installed package under a URL prefix (the docs UI, the CSV parser). */
+export function packageFiles(prefix: string, folder: string): Middleware {
+  const serve = serveStatic(folder, {
+    index: false,
+    fallthrough: true,
+    redirect: false,
+  }) as unknown as Middleware;
+  return (req, res, next) => {
+    if (!req.url.startsWith(`${prefix}/`)) return next();
+    const url = req.url;
+    req.url = url.slice(prefix.length);
+    serve(req, res, () => {
+      req.url = url;
+      next();
+    });
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Default deny: an action missing from this list answers 403. `tokenAuth` answers 401 for a missing,
+ * malformed, badly signed or expired token; finer checks (administrator, owner) are the actions' own.
+ */
+export = {
+  policies: {
+    '*': false,
+    'v1/auth/login': true,
+    'v1/health/check': true,
+    'v1/entrance/import-rows': 'tokenAuth',
+    'v1/job/find': 'tokenAuth',
+    'v1/job/find-one': 'tokenAuth',
+    'v1/notification/find': 'tokenAuth',
+    'v1/notification/update': 'tokenAuth',
+  },
+};
