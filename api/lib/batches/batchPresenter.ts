@@ -1,0 +1,45 @@
+import type { BatchResult, BatchRow } from './batchRepository';
+import type { BatchStatus } from './batchStatus';
+
+/** The job status body of `GET /api/v1/jobs/:batchId` (SPEC 5). */
+export interface JobStatus {
+  batchId: string;
+  type: string;
+  status: BatchStatus;
+  createdAt: string;
+  completedAt: string | null;
+  progress: {
+    totalChunks: number;
+    completedChunks: number;
+    totalRows: number;
+    processedRows: number;
+    successes: number;
+    duplicates: number;
+    failures: number;
+  };
+  result: BatchResult | null;
+}
+
+export function statusUrl(batchId: string): string {
+  return `/api/v1/jobs/${batchId}`;
+}
+
+export function toJobStatus(batch: BatchRow): JobStatus {
+  return {
+    batchId: batch.id,
+    type: batch.type,
+    status: batch.status,
+    createdAt: new Date(batch.created_at).toISOString(),
+    completedAt: batch.completed_at ? new Date(batch.completed_at).toISOString() : null,
+    progress: {
+      totalChunks: batch.total_chunks,
+      completedChunks: batch.completed_chunks,
+      totalRows: batch.total_rows,
+      processedRows: batch.successes + batch.duplicates + batch.failures,
+      successes: batch.successes,
+      duplicates: batch.duplicates,
+      failures: batch.failures,
+    },
+    result: batch.result,
+  };
+}

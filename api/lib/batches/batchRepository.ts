@@ -1,0 +1,109 @@
+/**
+ * The SQL of t_job_batch, each statement a verb-noun function. Counters only grow, and every status
+ * change is a conditional UPDATE, so concurrent workers cannot move a batch backwards.
+ */
+import type { Queryable } from '../db/pool';
+import type { OutcomeCounts } from '../import/outcomes';
+import type { BatchStatus } from './batchStatus';
+
+export interface ReportUrls {
+  success: string | null;
+  duplicates: string | null;
+  failures: string | null;
+}
+
+export interface BatchResult {
+  reportUrls: ReportUrls;
+  summary: OutcomeCounts;
+  error?: string;
+}
+
+export interface BatchRow {
+  id: string;
+  type: string;
+  status: BatchStatus;
+  id_initiator: number;
+  created_at: Date;
+  completed_at: Date | null;
+  total_rows: number;
+  chunk_size: number;
+  total_chunks: number;
+  completed_chunks: number;
+  successes: number;
+  duplicates: number;
+  failures: number;
+  result: BatchResult | null;
+  columns: string[];
+}
+
+export async function insertBatch(
+  db: Queryable,
+  batch: {
+    id: string;
+    initiatorId: number;
+    totalRows: number;
+    chunkSize: number;
+    totalChunks: number;
+    columns: readonly string[];
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO t_job_batch (id, id_initiator, total_rows, chunk_size, total_chunks, columns)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    [
+      batch.id,
+      batch.initiatorId,
+      batch.totalRows,
+      batch.chunkSize,
+      batch.totalChunks,
+      JSON.stringify(batch.columns),
+    ],
+  );
+}
+
+export async function findBatch(db: Queryable, id: string): Promise<BatchRow | null> {
+  const { rows } = await db.query<BatchRow>('SELECT * FROM t_job_batch WHERE id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+/** Adds a finished chunk's counts. The row lock it takes is held only to the chunk's commit. */
+export async function addChunkCounts(db: Queryable, batchId: string, counts: OutcomeCounts): Promise<void> {
+  await db.query(
+    `UPDATE t_job_batch
+        SET completed_chunks = completed_chunks + 1,
+            successes = successes + $2, duplicates = duplicates + $3, failures = failures + $4,
+            status = CASE WHEN status = 'pending' THEN 'active' ELSE status END
+      WHERE id = $1`,
+    [batchId, counts.successes, counts.duplicates, counts.failures],
+  );
+}
+
+/**
+ * The one atomic end-of-batch decision: moves the batch to `aggregating` only when every chunk is
+ * done. Of concurrent callers exactly one gets `true`.
+ */
+export async function claimBatchForAggregation(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE t_job_batch SET status = 'aggregating'
+      WHERE id = $1 AND status IN ('pending', 'active') AND completed_chunks = total_chunks
+      RETURNING id`,
+    [batchId],
+  );
+  return rows.length === 1;
+}
+
+/** Ends an aggregating batch; false when it had already ended. */
+export async function finishBatch(
+  db: Queryable,
+  batchId: string,
+  status: 'completed' | 'failed',
+  result: BatchResult,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE t_job_batch SET status = $2, result = $3::jsonb, completed_at = now()
+      WHERE id = $1 AND status = 'aggregating'
+      RETURNING id`,
+    [batchId, status, JSON.stringify(result)],
+  );
+  return rows.length === 1;
+}

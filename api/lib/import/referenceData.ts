@@ -1,0 +1,52 @@
+import type { Queryable } from '../db/pool';
+
+/**
+ * Countries, languages and licenses, read once per process: they change only through migrations,
+ * and every chunk of every batch needs them.
+ */
+export interface ReferenceData {
+  /** Upper-case ISO 3166-1 alpha-2 codes. */
+  countries: ReadonlySet<string>;
+  /** ISO 639-3 id by lower-case ISO 639-3 or ISO 639-1 code. */
+  languages: ReadonlyMap<string, string>;
+  /** License id by normalised name ("cc by sa" for "CC-BY-SA"). */
+  licenses: ReadonlyMap<string, number>;
+}
+
+export function normaliseLicenseName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
+}
+
+export async function loadReferenceData(db: Queryable): Promise<ReferenceData> {
+  const [countries, languages, licenses] = await Promise.all([
+    db.query<{ iso: string }>('SELECT iso FROM t_country'),
+    db.query<{ id: string; part1: string | null }>('SELECT id, part1 FROM t_language'),
+    db.query<{ id: number; name: string }>('SELECT id, name FROM t_license'),
+  ]);
+  const languageIds = new Map<string, string>();
+  for (const { id, part1 } of languages.rows) {
+    if (part1) languageIds.set(part1.trim().toLowerCase(), id);
+  }
+  // Three-letter codes win over two-letter ones when both could match.
+  for (const { id } of languages.rows) languageIds.set(id.toLowerCase(), id);
+  return {
+    countries: new Set(countries.rows.map((row) => row.iso.toUpperCase())),
+    languages: languageIds,
+    licenses: new Map(licenses.rows.map((row) => [normaliseLicenseName(row.name), row.id])),
+  };
+}
+
+/** Caches the first successful load; a failed load is retried by the next caller. */
+export function cachedReferenceData(db: Queryable): () => Promise<ReferenceData> {
+  let loading: Promise<ReferenceData> | undefined;
+  return () => {
+    loading ??= loadReferenceData(db).catch((error) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Turns one CSV row into the entrance it describes, or into the failure message of SPEC 6.
+ * Pure: reference data comes in as an argument, so this is tested without a database.
+ */
+import {
+  COLUMNS,
+  cell,
+  importKey,
+  MAX_LENGTHS,
+  missingColumns,
+  missingColumnsMessage,
+  type Row,
+} from './columns';
+import { normaliseLicenseName, type ReferenceData } from './referenceData';
+
+export interface TextInLanguage {
+  text: string;
+  language: string;
+}
+
+export interface EntranceRecord {
+  line: number;
+  key: string;
+  idDbImport: string;
+  nameDbImport: string;
+  /** Nickname of the caver the cave, entrance and names are attributed to. */
+  author: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+  altitude: number | null;
+  precision: number | null;
+  /** `YYYY-MM-DD`, or null for now. */
+  dateInscription: string | null;
+  dateReviewed: string | null;
+  licenseId: number | null;
+  name: TextInLanguage | null;
+  nameLanguage: string;
+  alternateName: string | null;
+  caveLength: number | null;
+  caveDepth: number | null;
+  description: { title: string; body: string | null; language: string; author: string } | null;
+  location: { body: string; language: string; author: string } | null;
+}
+
+export type Conversion = { ok: true; record: EntranceRecord } | { ok: false; message: string };
+
+class RowError extends Error {}
+
+const INT4_MAX = 2_147_483_647;
+
+function fail(message: string): never {
+  throw new RowError(message);
+}
+
+function checkedText(row: Row, column: string): string | undefined {
+  const value = cell(row, column);
+  const max = MAX_LENGTHS[column];
+  if (value !== undefined && max !== undefined && [...value].length > max) {
+    fail(`${column} is too long (max ${max} characters)`);
+  }
+  return value;
+}
+
+function coordinate(row: Row, column: string, limit: number, label: string): number {
+  const raw = cell(row, column)!;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || Math.abs(value) > limit) fail(`Invalid ${label}: ${raw}`);
+  return value;
+}
+
+function integer(row: Row, column: string): number | null {
+  const raw = cell(row, column);
+  if (raw === undefined) return null;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || Math.abs(value) > INT4_MAX) fail(`Invalid integer in ${column}: ${raw}`);
+  return value;
+}
+
+function date(row: Row, column: string): string | null {
+  const raw = cell(row, column);
+  if (raw === undefined) return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const parsed = match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : null;
+  // Date.UTC rolls 2024-02-31 over to March: compare back to reject impossible dates.
+  if (!parsed || parsed.toISOString().slice(0, 10) !== raw) fail(`Invalid date in ${column}: ${raw}`);
+  return raw;
+}
+
+function language(row: Row, column: string, reference: ReferenceData): string {
+  const raw = cell(row, column)!;
+  return reference.languages.get(raw.toLowerCase()) ?? fail(`Unknown language: ${raw}`);
+}
+
+/** `https://example.org/people#Jean_Dupont` names the caver "Jean Dupont". */
+export function creatorNickname(creator: string): string {
+  const hash = creator.indexOf('#');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(creator) && hash >= 0 && hash < creator.length - 1) {
+    return creator
+      .slice(hash + 1)
+      .replace(/_/g, ' ')
+      .trim();
+  }
+  return creator;
+}
+
+function convert(row: Row, line: number, reference: ReferenceData): EntranceRecord {
+  const missing = missingColumns(row);
+  if (missing.length) fail(missingColumnsMessage(missing));
+
+  const idDbImport = checkedText(row, COLUMNS.id)!;
+  const nameDbImport = checkedText(row, COLUMNS.attributionName)!;
+  const countryRaw = cell(row, COLUMNS.countryCode)!;
+  const country = countryRaw.toUpperCase();
+  if (!reference.countries.has(country)) fail(`Unknown country code: ${countryRaw}`);
+  const latitude = coordinate(row, COLUMNS.latitude, 90, 'latitude');
+  const longitude = coordinate(row, COLUMNS.longitude, 180, 'longitude');
+  const nameLanguage = language(row, COLUMNS.labelLanguage, reference);
+  const label = checkedText(row, COLUMNS.label);
+  const alternateName = checkedText(row, COLUMNS.alternateName) ?? null;
+  const dateInscription = date(row, COLUMNS.created);
+  const dateReviewed = date(row, COLUMNS.modified);
+  const altitude = integer(row, COLUMNS.altitude);
+  const precision = integer(row, COLUMNS.precision);
+  const caveLength = integer(row, COLUMNS.length);
+  const verticalExtend = integer(row, COLUMNS.verticalExtend);
+  const below = integer(row, COLUMNS.extendBelowEntrance);
+  const above = integer(row, COLUMNS.extendAboveEntrance);
+  const caveDepth = verticalExtend ?? (below === null && above === null ? null : (below ?? 0) + (above ?? 0));
+
+  const descriptionTitle = checkedText(row, COLUMNS.descriptionTitle);
+  const descriptionCreator = checkedText(row, COLUMNS.descriptionCreator);
+  const description = descriptionTitle
+    ? {
+        title: descriptionTitle,
+        body: cell(row, COLUMNS.descriptionBody) ?? null,
+        language: language(row, COLUMNS.descriptionLanguage, reference),
+        author: creatorNickname(descriptionCreator!),
+      }
+    : null;
+  const accessBody = cell(row, COLUMNS.accessBody);
+  const accessCreator = checkedText(row, COLUMNS.accessCreator);
+  const location = accessBody
+    ? {
+        body: accessBody,
+        language: language(row, COLUMNS.accessLanguage, reference),
+        author: creatorNickname(accessCreator!),
+      }
+    : null;
+  const license = cell(row, COLUMNS.licenseType);
+
+  return {
+    line,
+    key: importKey(row)!,
+    idDbImport,
+    nameDbImport,
+    author: description?.author ?? nameDbImport,
+    country,
+    latitude,
+    longitude,
+    altitude,
+    precision,
+    dateInscription,
+    dateReviewed,
+    licenseId: license ? (reference.licenses.get(normaliseLicenseName(license)) ?? null) : null,
+    name: label ? { text: label, language: nameLanguage } : null,
+    nameLanguage,
+    alternateName,
+    caveLength,
+    caveDepth,
+    description,
+    location,
+  };
+}
+
+export function convertRow(row: Row, line: number, reference: ReferenceData): Conversion {
+  try {
+    return { ok: true, record: convert(row, line, reference) };
+  } catch (error) {
+    if (error instanceof RowError) return { ok: false, message: error.message };
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}

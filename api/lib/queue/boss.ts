@@ -1,0 +1,47 @@
+import { PgBoss } from 'pg-boss';
+import { coerceError, createLogger } from '../log';
+import type { Settings } from '../settings';
+import { queueDefinitions } from './queues';
+
+const log = createLogger('queue');
+
+/** Starts pg-boss in its own schema and makes sure every queue of the pipeline exists. */
+export async function startBoss(
+  databaseUrl: string,
+  settings: Settings['queue'],
+  poolSize: number,
+): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: settings.schema,
+    // Transactional workers each hold a connection for their handler's duration.
+    max: poolSize + settings.chunkConcurrency + 2,
+    application_name: 'cave-import:pgboss',
+  });
+  boss.on('error', (error) => log.error('pg-boss error', { error: coerceError(error) }));
+  await boss.start();
+  for (const [name, options] of queueDefinitions(settings)) {
+    await ensureQueue(boss, name, options);
+  }
+  return boss;
+}
+
+async function ensureQueue(
+  boss: PgBoss,
+  name: string,
+  options: Parameters<PgBoss['createQueue']>[1],
+): Promise<void> {
+  const existing = await boss.getQueue(name);
+  if (existing) {
+    // Keep a deployed queue's policy in step with the configuration.
+    const { retryDelayMax: _retryDelayMax, ...updatable } = options ?? {};
+    await boss.updateQueue(name, updatable);
+    return;
+  }
+  try {
+    await boss.createQueue(name, options);
+  } catch (error) {
+    // Another process created it first.
+    if (!(await boss.getQueue(name))) throw error;
+  }
+}

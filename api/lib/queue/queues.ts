@@ -1,0 +1,70 @@
+/**
+ * The pg-boss queues of the import pipeline and their retry policies.
+ *
+ *   chunk ──(each chunk, same transaction)──▶ completion-check ──(winner only)──▶ aggregate ──▶ email
+ *     └─ retries exhausted ─▶ chunk-dead                 aggregate retries exhausted ─▶ aggregate-dead
+ */
+import type { Queue } from 'pg-boss';
+import type { Settings } from '../settings';
+
+export const QUEUES = Object.freeze({
+  chunk: 'csv-import-chunk',
+  chunkDead: 'csv-import-chunk-dead',
+  completionCheck: 'csv-import-completion-check',
+  aggregate: 'csv-import-aggregate',
+  aggregateDead: 'csv-import-aggregate-dead',
+  email: 'csv-import-email',
+} as const);
+
+export interface ChunkJob {
+  batchId: string;
+  chunk: number;
+  initiatorId: number;
+}
+
+export interface BatchJob {
+  batchId: string;
+}
+
+const DAY = 24 * 3600;
+
+/** Queue definitions, dead-letter queues first: a queue can only name one that exists. */
+export function queueDefinitions(settings: Settings['queue']): [string, Omit<Queue, 'name'>][] {
+  const common = { retentionSeconds: 14 * DAY, deleteAfterSeconds: 7 * DAY };
+  return [
+    [QUEUES.chunkDead, { ...common, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 }],
+    [
+      QUEUES.aggregateDead,
+      { ...common, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+    ],
+    [
+      QUEUES.chunk,
+      {
+        ...common,
+        retryLimit: settings.chunkRetryLimit,
+        retryDelay: settings.chunkRetryDelaySeconds,
+        retryBackoff: true,
+        retryDelayMax: 300,
+        expireInSeconds: settings.chunkExpireSeconds,
+        deadLetter: QUEUES.chunkDead,
+      },
+    ],
+    [
+      QUEUES.completionCheck,
+      { ...common, retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120 },
+    ],
+    [
+      QUEUES.aggregate,
+      {
+        ...common,
+        retryLimit: settings.aggregateRetryLimit,
+        retryDelay: settings.aggregateRetryDelaySeconds,
+        retryBackoff: true,
+        retryDelayMax: 600,
+        expireInSeconds: 3600,
+        deadLetter: QUEUES.aggregateDead,
+      },
+    ],
+    [QUEUES.email, { ...common, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 }],
+  ];
+}
