@@ -1,0 +1,37 @@
+import nodemailer from 'nodemailer';
+import { createLogger } from '../log';
+import type { Settings } from '../settings';
+import type { RenderedEmail } from './emailTemplates';
+
+export interface Mailer {
+  send(to: string, email: RenderedEmail): Promise<void>;
+}
+
+const log = createLogger('mail');
+
+/** SMTP through nodemailer when SMTP_URL is set; otherwise the email is printed, as in development. */
+export function createMailer(settings: Settings['mail']): Mailer {
+  if (settings.smtpUrl) {
+    const transport = nodemailer.createTransport(settings.smtpUrl);
+    return {
+      async send(to, email) {
+        await transport.sendMail({
+          from: settings.from,
+          to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+        });
+      },
+    };
+  }
+  return {
+    async send(to, email) {
+      const rule = '─'.repeat(72);
+      process.stdout.write(
+        `\n${rule}\n✉  Email (not sent: SMTP_URL is not set)\nFrom:    ${settings.from}\nTo:      ${to}\nSubject: ${email.subject}\n${rule}\n${email.text}\n${rule}\n\n`,
+      );
+      log.debug('Email printed to the console', { to });
+    },
+  };
+}

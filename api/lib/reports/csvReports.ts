@@ -1,0 +1,133 @@
+/**
+ * The three reports of a batch (SPEC 8), streamed from t_job_batch_row through csv-stringify into
+ * storage page by page, so a report of a million rows never sits in memory.
+ */
+import { pipeline, Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { ReportUrls } from '../batches/batchRepository';
+import type { Queryable } from '../db/pool';
+import { COLUMNS } from '../import/columns';
+import type { OutcomeCounts, OutcomeKind } from '../import/outcomes';
+import type { ReportStorage } from '../storage';
+
+const PAGE_SIZE = 2000;
+
+interface StagedRow {
+  line: number;
+  data: Record<string, unknown>;
+  message: string | null;
+  id_entrance: number | null;
+  id_cave: number | null;
+}
+
+export type ReportKind = keyof ReportUrls;
+
+interface ReportDefinition {
+  outcome: OutcomeKind;
+  header(columns: readonly string[]): string[];
+  cells(row: StagedRow, columns: readonly string[]): unknown[];
+}
+
+export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.freeze({
+  success: {
+    outcome: 'success',
+    header: () => ['line', 'caveId', 'entranceId', 'latitude', 'longitude', 'name'],
+    cells: (row) => [
+      row.line,
+      row.id_cave,
+      row.id_entrance,
+      row.data[COLUMNS.latitude],
+      row.data[COLUMNS.longitude],
+      row.data[COLUMNS.label],
+    ],
+  },
+  duplicates: {
+    outcome: 'duplicate',
+    header: () => ['line', 'id', 'attributionName', 'entranceId', 'message'],
+    cells: (row) => [
+      row.line,
+      row.data[COLUMNS.id],
+      row.data[COLUMNS.attributionName],
+      row.id_entrance,
+      row.message,
+    ],
+  },
+  failures: {
+    outcome: 'failure',
+    // The original columns follow, so the file can be fixed and imported again.
+    header: (columns) => ['line', 'message', ...columns],
+    cells: (row, columns) => [row.line, row.message, ...columns.map((column) => row.data[column])],
+  },
+});
+
+const REPORT_COUNT: Readonly<Record<ReportKind, keyof OutcomeCounts>> = {
+  success: 'successes',
+  duplicates: 'duplicates',
+  failures: 'failures',
+};
+
+/**
+ * A spreadsheet runs a cell starting with =, +, -, @, tab or CR as a formula; such cells get a
+ * leading apostrophe, unless they are plain numbers such as -12.5.
+ */
+export function neutraliseFormula(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return `'${text}`;
+  return text;
+}
+
+async function* pagesOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<StagedRow> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await db.query<StagedRow>(
+      `SELECT line, data, message, id_entrance, id_cave FROM t_job_batch_row
+        WHERE id_job_batch = $1 AND outcome = $2 AND line > $3
+        ORDER BY line LIMIT $4`,
+      [batchId, outcome, after, PAGE_SIZE],
+    );
+    yield* rows;
+    if (rows.length < PAGE_SIZE) return;
+    after = rows[rows.length - 1].line;
+  }
+}
+
+/** The report as a CSV byte stream: header row, then one row per staged row of that outcome. */
+export function reportStream(
+  db: Queryable,
+  batchId: string,
+  kind: ReportKind,
+  columns: readonly string[],
+): Readable {
+  const report = REPORTS[kind];
+  async function* records() {
+    yield report.header(columns).map(neutraliseFormula);
+    for await (const row of pagesOf(db, batchId, report.outcome))
+      yield report.cells(row, columns).map(neutraliseFormula);
+  }
+  // pipeline(), not pipe(): a failing page query must destroy the stream the uploader reads.
+  return pipeline(Readable.from(records()), stringify(), () => {});
+}
+
+export function reportBlobName(batchId: string, kind: ReportKind): string {
+  return `csv-import-reports/${batchId}/${kind}.csv`;
+}
+
+/** Writes the non-empty reports and returns their URLs; an empty report is not written (null URL). */
+export async function writeReports(
+  db: Queryable,
+  storage: ReportStorage,
+  batch: { id: string; columns: readonly string[] },
+  summary: OutcomeCounts,
+): Promise<ReportUrls> {
+  const urls: ReportUrls = { success: null, duplicates: null, failures: null };
+  for (const kind of Object.keys(REPORTS) as ReportKind[]) {
+    if (summary[REPORT_COUNT[kind]] === 0) continue;
+    urls[kind] = await storage.upload(
+      reportBlobName(batch.id, kind),
+      reportStream(db, batch.id, kind, batch.columns),
+      'text/csv; charset=utf-8',
+    );
+  }
+  return urls;
+}

@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  type ContainerClient,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
+import type { Settings } from '../settings';
+import type { ReportStorage } from './reportStorage';
+
+const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;
+const UPLOAD_CONCURRENCY = 4;
+
+/**
+ * Azure Blob Storage: a private container (created when missing), and for each file a read-only SAS
+ * URL that expires after `sasLifetimeDays`.
+ */
+export class AzureReportStorage implements ReportStorage {
+  readonly description: string;
+  private containerReady: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly sasLifetimeDays: number,
+  ) {
+    this.description = `azure:${container.containerName}`;
+  }
+
+  static fromSettings(settings: Settings['storage']): AzureReportStorage {
+    const service = settings.azureConnectionString
+      ? BlobServiceClient.fromConnectionString(settings.azureConnectionString)
+      : new BlobServiceClient(
+          settings.azureBlobEndpoint ?? `https://${settings.azureAccountName}.blob.core.windows.net`,
+          new StorageSharedKeyCredential(settings.azureAccountName!, settings.azureKey!),
+        );
+    return new AzureReportStorage(service.getContainerClient(settings.container), settings.sasLifetimeDays);
+  }
+
+  async upload(blobName: string, content: Readable, contentType: string): Promise<string> {
+    // No `access` option: the container stays private, reports are read through SAS URLs only.
+    this.containerReady ??= this.container.createIfNotExists().catch((error) => {
+      this.containerReady = undefined;
+      throw error;
+    });
+    await this.containerReady;
+    const blob = this.container.getBlockBlobClient(blobName);
+    await blob.uploadStream(content, UPLOAD_BUFFER_BYTES, UPLOAD_CONCURRENCY, {
+      blobHTTPHeaders: { blobContentType: contentType },
+    });
+    return blob.generateSasUrl({
+      permissions: BlobSASPermissions.parse('r'),
+      startsOn: new Date(Date.now() - 5 * 60_000), // tolerate clock skew between us and Azure
+      expiresOn: new Date(Date.now() + this.sasLifetimeDays * 24 * 3600_000),
+    });
+  }
+}
+
+export function isAzureConfigured(settings: Settings['storage']): boolean {
+  return Boolean(settings.azureConnectionString || (settings.azureAccountName && settings.azureKey));
+}
