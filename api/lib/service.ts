@@ -1,0 +1,167 @@
+/**
+ * Starts and stops the whole service: database (embedded unless DATABASE_URL is set), migrations,
+ * pg-boss and its workers, and the Sails HTTP server. `app.ts`, the tests and the benchmark all start
+ * it through here, so they run the same thing.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
+import type { PgBoss } from 'pg-boss';
+import { ensureDevelopmentAdmin } from './auth/users';
+import { setServiceContext } from './context';
+import { startEmbeddedPostgres } from './db/embeddedPostgres';
+import { migrateDatabase } from './db/migrate';
+import { createPool, withTransaction } from './db/pool';
+import { cachedReferenceData } from './import/referenceData';
+import { coerceError, createLogger, setLogLevel } from './log';
+import { createMailer, type Mailer } from './notifications/mailer';
+import { startBoss } from './queue/boss';
+import { startWorkers } from './queue/workers';
+import type { Settings } from './settings';
+import { createReportStorage, type ReportStorage } from './storage';
+
+const log = createLogger('service');
+
+export interface ServiceOptions {
+  settings: Settings;
+  /** Serve HTTP (false for a worker-only process). */
+  http?: boolean;
+  /** Replace a part, e.g. a storage that fails, in tests. */
+  storage?: ReportStorage;
+  mailer?: Mailer;
+  /** Name of the database the embedded server hosts. */
+  embeddedDatabase?: string;
+}
+
+export interface RunningService {
+  settings: Settings;
+  databaseUrl: string;
+  pool: pg.Pool;
+  boss: PgBoss;
+  /** The Sails app, when serving HTTP. */
+  sails: SailsApp | null;
+  stop(): Promise<void>;
+}
+
+export interface SailsApp {
+  lift(config: object, done: (error?: Error) => void): void;
+  lower(done: (error?: Error) => void): void;
+  hooks: { http?: { server?: { address(): { port: number } | string | null } } };
+}
+
+export class ConfigurationError extends Error {}
+
+const DEV_SALT_FILE = '.data/token-salt';
+
+/**
+ * Production demands TOKEN_SALT. Development without one uses a random salt kept in `.data/`, so
+ * tokens survive restarts; the smoke script reads it from TOKEN_SALT, never from there.
+ */
+export function resolveTokenSalt(settings: Settings): string {
+  if (settings.tokenSalt) return settings.tokenSalt;
+  if (settings.production) {
+    throw new ConfigurationError(
+      'TOKEN_SALT must be set when NODE_ENV=production: it signs the login tokens. Set it to a long random secret.',
+    );
+  }
+  if (existsSync(DEV_SALT_FILE)) return readFileSync(DEV_SALT_FILE, 'utf8').trim();
+  const salt = randomBytes(32).toString('base64url');
+  mkdirSync(path.dirname(DEV_SALT_FILE), { recursive: true });
+  writeFileSync(DEV_SALT_FILE, salt, { mode: 0o600 });
+  log.warn(`TOKEN_SALT is not set: using a development salt stored in ${DEV_SALT_FILE}`);
+  return salt;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { settings } = options;
+  setLogLevel(settings.logLevel);
+  const tokenSalt = resolveTokenSalt(settings);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    setServiceContext(undefined);
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error) => log.error('Error while stopping', { error: coerceError(error) }));
+    }
+  };
+
+  try {
+    let databaseUrl = settings.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({
+        ...settings.embeddedPostgres,
+        database: options.embeddedDatabase ?? 'cave_import',
+        log: (line) => log.warn(line),
+      });
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+      log.info(
+        `Embedded PostgreSQL on port ${settings.embeddedPostgres.port} (data in ${settings.embeddedPostgres.dataDir})`,
+      );
+    }
+
+    const applied = await migrateDatabase(databaseUrl, (line) => log.warn(line));
+    if (applied.length) log.info(`Applied ${applied.length} migrations`, { migrations: applied });
+
+    const pool = createPool(databaseUrl, settings.dbPoolSize);
+    cleanups.push(() => pool.end());
+
+    if (!settings.production) {
+      const admin = await withTransaction(pool, (client) => ensureDevelopmentAdmin(client));
+      if (admin) {
+        process.stdout.write(
+          `\nDevelopment administrator created (shown once):\n  email:    ${admin.email}\n  password: ${admin.password}\n\n`,
+        );
+      }
+    }
+
+    const boss = await startBoss(databaseUrl, settings.queue, settings.dbPoolSize);
+    // Graceful: running chunks finish (or are failed back to the queue) before the pool closes.
+    cleanups.push(() => boss.stop({ graceful: true, timeout: 20_000 }));
+
+    const storage = options.storage ?? createReportStorage(settings);
+    const mailer = options.mailer ?? createMailer(settings.mail);
+    setServiceContext({ settings, pool, boss, storage, mailer, tokenSalt });
+
+    if (settings.queue.workers) {
+      await startWorkers({ boss, pool, settings, referenceData: cachedReferenceData(pool), storage, mailer });
+      log.info(
+        `Workers started: ${settings.queue.chunkConcurrency} concurrent chunks, reports to ${storage.description}`,
+      );
+    }
+
+    let sails: SailsApp | null = null;
+    if (options.http !== false) {
+      sails = await liftSails(settings, databaseUrl);
+      const app = sails;
+      cleanups.push(() => new Promise<void>((resolve) => app.lower(() => resolve())));
+    }
+    return { settings, databaseUrl, pool, boss, sails, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Lifts a fresh Sails app: API only, every hook the service does not use switched off. */
+async function liftSails(settings: Settings, databaseUrl: string): Promise<SailsApp> {
+  // A new instance per lift, so tests can start and stop the service more than once.
+  const { constructor: Sails } = require('sails') as { constructor: new () => SailsApp };
+  const app = new Sails();
+  await new Promise<void>((resolve, reject) =>
+    app.lift(
+      {
+        appPath: path.resolve(__dirname, '../..'),
+        port: settings.port,
+        environment: settings.production ? 'production' : 'development',
+        hooks: { grunt: false, sockets: false, pubsub: false, views: false, session: false, i18n: false },
+        log: { level: settings.logLevel === 'debug' ? 'verbose' : 'warn' },
+        datastores: { default: { adapter: 'sails-postgresql', url: databaseUrl, max: 4 } },
+        models: { migrate: 'safe' },
+        paths: { public: path.resolve(__dirname, '../../assets') },
+      },
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
+  return app;
+}

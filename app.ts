@@ -1,0 +1,43 @@
+/**
+ * Entry point: `npm start` (API + workers), `npm run worker` (workers only, no HTTP), and
+ * `API_ONLY=true npm start` (HTTP only). Stops cleanly on SIGINT/SIGTERM.
+ */
+import { createLogger } from './api/lib/log';
+import { ConfigurationError, startService } from './api/lib/service';
+import { readSettings } from './api/lib/settings';
+
+const log = createLogger('app');
+
+async function main(): Promise<void> {
+  const workerOnly = process.argv.includes('--worker-only');
+  const settings = readSettings();
+  if (workerOnly) settings.queue.workers = true;
+  const service = await startService({ settings, http: !workerOnly });
+  log.info(
+    workerOnly
+      ? 'Worker-only process started'
+      : `Listening on ${settings.publicUrl} (health: ${settings.publicUrl}/api/v1/health, admin page: ${settings.publicUrl}/import/)`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: stopping`);
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});
