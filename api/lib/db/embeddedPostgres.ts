@@ -22,6 +22,12 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  // Already running (e.g. `npm start` is up and this is `npm run user:create`): use it, leave it running.
+  if (existsSync(path.join(dataDir, 'postmaster.pid')) && (await answers(adminUrl))) {
+    await createDatabaseIfMissing(adminUrl, options.database);
+    return { url: databaseUrl(options.port, options.database), stop: async () => {} };
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -49,14 +55,24 @@ export async function startEmbeddedPostgres(options: {
     await server.initialise();
   }
   await server.start();
-
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   await createDatabaseIfMissing(adminUrl, options.database);
+  return { url: databaseUrl(options.port, options.database), stop: () => server.stop() };
+}
 
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
-  };
+function databaseUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * Starts the real service (HTTP, pg-boss, workers) on a fresh database for one suite, with helpers to
+ * make users, sign tokens, call the API and wait for batches.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import type { GroupName } from '../../api/lib/auth/groups';
+import { groupsOf, upsertUser } from '../../api/lib/auth/users';
+import { signToken } from '../../api/lib/auth/tokens';
+import type { JobStatus } from '../../api/lib/batches/batchPresenter';
+import { withTransaction } from '../../api/lib/db/pool';
+import type { Mailer } from '../../api/lib/notifications/mailer';
+import { type RunningService, startService } from '../../api/lib/service';
+import { readSettings, type Settings } from '../../api/lib/settings';
+import type { ReportStorage } from '../../api/lib/storage';
+import { freePort, migratedDatabase } from './database';
+
+export const TEST_SALT = 'test-token-salt-0123456789abcdef';
+
+export interface TestUser {
+  id: number;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface TestService {
+  service: RunningService;
+  settings: Settings;
+  url: string;
+  http: () => supertest.Agent;
+  createUser(options?: { group?: GroupName; language?: string; nickname?: string }): Promise<TestUser>;
+  waitForBatch(batchId: string, token: string, timeoutMs?: number): Promise<JobStatus>;
+  stop(): Promise<void>;
+}
+
+type SettingsOverrides = { [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K] };
+
+let users = 0;
+
+export async function startTestService(
+  options: { settings?: SettingsOverrides; storage?: ReportStorage; mailer?: Mailer; env?: Record<string, string> } = {},
+): Promise<TestService> {
+  const port = await freePort();
+  const uploads = mkdtempSync(path.join(os.tmpdir(), 'cave-import-uploads-'));
+  const base = readSettings({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...options.env });
+  const settings: Settings = {
+    ...base,
+    port,
+    publicUrl: `http://127.0.0.1:${port}`,
+    databaseUrl: await migratedDatabase(),
+    tokenSalt: TEST_SALT,
+    ...options.settings,
+    import: { ...base.import, chunkSize: 25, ...options.settings?.import },
+    queue: {
+      ...base.queue,
+      chunkRetryDelaySeconds: 1,
+      aggregateRetryDelaySeconds: 1,
+      pollingIntervalSeconds: 0.5,
+      ...options.settings?.queue,
+    },
+    storage: { ...base.storage, localDir: uploads, ...options.settings?.storage },
+    mail: { ...base.mail, ...options.settings?.mail },
+  } as Settings;
+
+  const service = await startService({ settings, storage: options.storage, mailer: options.mailer ?? silentMailer() });
+  const url = settings.publicUrl;
+  const http = () => supertest.agent(url);
+
+  return {
+    service,
+    settings,
+    url,
+    http,
+    async createUser({ group = 'User', language = 'eng', nickname } = {}) {
+      const n = ++users;
+      const email = `user${n}-${process.pid}@example.org`;
+      const password = `password-${n}`;
+      const id = await withTransaction(service.pool, (client) =>
+        upsertUser(client, { email, password, nickname: nickname ?? `${group.toLowerCase()}${n}`, group, language }),
+      );
+      const token = signToken(
+        { id, nickname: nickname ?? `${group.toLowerCase()}${n}`, groups: await groupsOf(service.pool, id) },
+        TEST_SALT,
+        '1h',
+      );
+      return { id, email, password, token };
+    },
+    async waitForBatch(batchId, token, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await supertest(url).get(`/api/v1/jobs/${batchId}`).set('Authorization', `Bearer ${token}`);
+        if (res.status !== 200) throw new Error(`GET /api/v1/jobs/${batchId} answered ${res.status}: ${res.text}`);
+        const status = res.body as JobStatus;
+        if (status.status === 'completed' || status.status === 'failed') return status;
+        if (Date.now() > deadline) throw new Error(`Batch ${batchId} still ${status.status} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      await service.stop();
+      rmSync(uploads, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects emails instead of printing them. */
+export function silentMailer(): Mailer & { sent: { to: string; subject: string; text: string }[] } {
+  const sent: { to: string; subject: string; text: string }[] = [];
+  return {
+    sent,
+    async send(to, email) {
+      sent.push({ to, subject: email.subject, text: email.text });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { MANDATORY_COLUMNS, missingColumns } from '../../api/lib/import/columns';
+import type { ReferenceData } from '../../api/lib/import/referenceData';
+import { convertRow, creatorNickname } from '../../api/lib/import/rowConversion';
+import { entranceRow, withoutColumns } from '../support/rows';
+
+const reference: ReferenceData = {
+  countries: new Set(['FR', 'ES', 'CH']),
+  languages: new Map([
+    ['fra', 'fra'],
+    ['fr', 'fra'],
+    ['eng', 'eng'],
+    ['spa', 'spa'],
+  ]),
+  licenses: new Map([['cc by sa', 1]]),
+};
+
+function failure(row: Record<string, string>): string {
+  const result = convertRow(row, 2, reference);
+  assert.equal(result.ok, false, 'expected a failure');
+  return (result as { message: string }).message;
+}
+
+describe('CSVImportQueueService: row conversion', () => {
+  it('converts a complete row', () => {
+    const result = convertRow(
+      entranceRow({
+        id: 'abc',
+        'gn:countryCode': 'fr',
+        'gn:alternateName': 'Trou du vent',
+        'karstlink:hasDescriptionDocument/dct:title': 'History',
+        'karstlink:hasDescriptionDocument/dct:description': 'Discovered in 1950.',
+        'karstlink:hasDescriptionDocument/dc:language': 'fr',
+        'karstlink:hasDescriptionDocument/dct:creator': 'https://example.org/cavers#Jean_Dupont',
+        'karstlink:hasAccessDocument/dct:description': 'Follow the path.',
+        'karstlink:hasAccessDocument/dc:language': 'eng',
+        'karstlink:hasAccessDocument/dct:creator': 'Marie Curie',
+      }),
+      7,
+      reference,
+    );
+    assert.ok(result.ok);
+    const record = result.record;
+    assert.equal(record.line, 7);
+    assert.equal(record.key, 'abc|||Test Caving Club');
+    assert.equal(record.country, 'FR');
+    assert.equal(record.latitude, 45.123456);
+    assert.equal(record.altitude, 1200);
+    assert.equal(record.caveDepth, 120);
+    assert.equal(record.licenseId, 1);
+    assert.equal(record.author, 'Jean Dupont', 'the description creator is the author');
+    assert.deepEqual(record.description, {
+      title: 'History',
+      body: 'Discovered in 1950.',
+      language: 'fra',
+      author: 'Jean Dupont',
+    });
+    assert.deepEqual(record.location, { body: 'Follow the path.', language: 'eng', author: 'Marie Curie' });
+    assert.equal(record.alternateName, 'Trou du vent');
+  });
+
+  it('uses the attribution name as author without a description, and sums the extents for the depth', () => {
+    const result = convertRow(
+      entranceRow({
+        'karstlink:verticalExtend': undefined,
+        'karstlink:extendBelowEntrance': '80',
+        'karstlink:extendAboveEntrance': '15',
+      }),
+      2,
+      reference,
+    );
+    assert.ok(result.ok);
+    assert.equal(result.record.author, 'Test Caving Club');
+    assert.equal(result.record.caveDepth, 95);
+  });
+
+  it('lists every missing mandatory column, blank cells included', () => {
+    const row = withoutColumns(entranceRow({ 'w3geo:latitude': '   ' }), 'gn:countryCode', 'rdf:type');
+    assert.equal(failure(row), 'Columns missing: rdf:type,gn:countryCode,w3geo:latitude');
+    assert.deepEqual(missingColumns({}), [...MANDATORY_COLUMNS]);
+  });
+
+  it('makes the document columns mandatory once the document is present', () => {
+    const description = entranceRow({ 'karstlink:hasDescriptionDocument/dct:title': 'T' });
+    assert.equal(
+      failure(description),
+      'Columns missing: karstlink:hasDescriptionDocument/dct:creator,karstlink:hasDescriptionDocument/dc:language',
+    );
+    const access = entranceRow({ 'karstlink:hasAccessDocument/dct:description': 'Go left' });
+    assert.equal(
+      failure(access),
+      'Columns missing: karstlink:hasAccessDocument/dc:language,karstlink:hasAccessDocument/dct:creator',
+    );
+  });
+
+  it('gives the message of SPEC 6 for each invalid value', () => {
+    assert.equal(failure(entranceRow({ 'w3geo:latitude': '91' })), 'Invalid latitude: 91');
+    assert.equal(failure(entranceRow({ 'w3geo:latitude': 'north' })), 'Invalid latitude: north');
+    assert.equal(failure(entranceRow({ 'w3geo:longitude': '-180.5' })), 'Invalid longitude: -180.5');
+    assert.equal(failure(entranceRow({ 'gn:countryCode': 'XX' })), 'Unknown country code: XX');
+    assert.equal(failure(entranceRow({ 'rdfs:label/dc:language': 'klingon' })), 'Unknown language: klingon');
+    assert.equal(
+      failure(entranceRow({ 'dct:rights/dct:created': '2024-02-30' })),
+      'Invalid date in dct:rights/dct:created: 2024-02-30',
+    );
+    assert.equal(
+      failure(entranceRow({ 'dct:rights/dct:modified': '01/02/2024' })),
+      'Invalid date in dct:rights/dct:modified: 01/02/2024',
+    );
+    assert.equal(failure(entranceRow({ id: 'x'.repeat(101) })), 'id is too long (max 100 characters)');
+    assert.equal(
+      failure(entranceRow({ 'dct:rights/cc:attributionName': 'é'.repeat(201) })),
+      'dct:rights/cc:attributionName is too long (max 200 characters)',
+    );
+    assert.equal(failure(entranceRow({ 'w3geo:altitude': '12.5' })), 'Invalid integer in w3geo:altitude: 12.5');
+    assert.equal(
+      failure(entranceRow({ 'karstlink:length': '99999999999' })),
+      'Invalid integer in karstlink:length: 99999999999',
+    );
+  });
+
+  it('counts characters, not bytes, against the length limits', () => {
+    assert.ok(convertRow(entranceRow({ id: '洞'.repeat(100) }), 2, reference).ok);
+  });
+
+  it('reads a creator URL as its fragment, with underscores as spaces', () => {
+    assert.equal(creatorNickname('https://ark.example.org/people#Jean_Paul_Dupont'), 'Jean Paul Dupont');
+    assert.equal(creatorNickname('Jean_Dupont'), 'Jean_Dupont');
+    assert.equal(creatorNickname('https://example.org/people/42'), 'https://example.org/people/42');
+  });
+});
