@@ -17,13 +17,17 @@ export interface ServiceContext {
   tokenSalt: string;
 }
 
-let current: ServiceContext | undefined;
+// Kept on globalThis, not in a module variable: Sails re-requires config/ and api/ on every lift,
+// which can leave two copies of this module, and both must see the running service.
+const KEY = Symbol.for('cave-import.service-context');
+const registry = globalThis as typeof globalThis & { [KEY]?: ServiceContext };
 
 export function setServiceContext(context: ServiceContext | undefined): void {
-  current = context;
+  registry[KEY] = context;
 }
 
 export function serviceContext(): ServiceContext {
+  const current = registry[KEY];
   if (!current) throw new Error('The service is not started');
   return current;
 }

@@ -13,10 +13,13 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
-let threshold: number = LEVELS.info;
+// On globalThis for the same reason as the service context: Sails may load a second copy of this module.
+const KEY = Symbol.for('cave-import.log-threshold');
+const registry = globalThis as typeof globalThis & { [KEY]?: number };
+const threshold = () => registry[KEY] ?? LEVELS.info;
 
 export function setLogLevel(level: string): void {
-  threshold = level in LEVELS ? LEVELS[level as LogLevel] : level === 'silent' ? -1 : LEVELS.info;
+  registry[KEY] = level in LEVELS ? LEVELS[level as LogLevel] : level === 'silent' ? -1 : LEVELS.info;
 }
 
 function format(context: object | undefined): string {
@@ -31,7 +34,7 @@ function format(context: object | undefined): string {
 
 export function createLogger(scope: string): Logger {
   const write = (level: LogLevel) => (message: string, context?: object) => {
-    if (LEVELS[level] > threshold) return;
+    if (LEVELS[level] > threshold()) return;
     const line = `${new Date().toISOString()} ${level.padEnd(5)} [${scope}] ${message}${format(context)}`;
     (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
   };

@@ -30,6 +30,8 @@ export interface ServiceOptions {
   /** Replace a part, e.g. a storage that fails, in tests. */
   storage?: ReportStorage;
   mailer?: Mailer;
+  /** Create and print a development administrator when none exists (default: outside production). */
+  createDevAdmin?: boolean;
   /** Name of the database the embedded server hosts. */
   embeddedDatabase?: string;
 }
@@ -106,7 +108,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const pool = createPool(databaseUrl, settings.dbPoolSize);
     cleanups.push(() => pool.end());
 
-    if (!settings.production) {
+    if (options.createDevAdmin ?? !settings.production) {
       const admin = await withTransaction(pool, (client) => ensureDevelopmentAdmin(client));
       if (admin) {
         process.stdout.write(

@@ -79,6 +79,15 @@ export async function migratedDatabase(): Promise<string> {
   return withDatabase(adminUrl!, name);
 }
 
+/** Makes a database unreachable, as if its server had gone: refuses new connections, ends the open ones. */
+export async function cutOffDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await admin(async (client) => {
+    await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+  });
+}
+
 export async function stopDatabaseServer(): Promise<void> {
   if (stopServer) {
     await stopServer();
@@ -86,6 +95,7 @@ export async function stopDatabaseServer(): Promise<void> {
   }
   // A shared server: leave it as we found it.
   await admin(async (client) => {
-    for (const name of [...created, TEMPLATE]) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of [...created, TEMPLATE])
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 }

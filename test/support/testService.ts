@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import type { GroupName } from '../../api/lib/auth/groups';
-import { groupsOf, upsertUser } from '../../api/lib/auth/users';
 import { signToken } from '../../api/lib/auth/tokens';
+import { groupsOf, upsertUser } from '../../api/lib/auth/users';
 import type { JobStatus } from '../../api/lib/batches/batchPresenter';
 import { withTransaction } from '../../api/lib/db/pool';
 import type { Mailer } from '../../api/lib/notifications/mailer';
@@ -36,12 +36,19 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-type SettingsOverrides = { [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K] };
+type SettingsOverrides = {
+  [K in keyof Settings]?: Settings[K] extends object ? Partial<Settings[K]> : Settings[K];
+};
 
 let users = 0;
 
 export async function startTestService(
-  options: { settings?: SettingsOverrides; storage?: ReportStorage; mailer?: Mailer; env?: Record<string, string> } = {},
+  options: {
+    settings?: SettingsOverrides;
+    storage?: ReportStorage;
+    mailer?: Mailer;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestService> {
   const port = await freePort();
   const uploads = mkdtempSync(path.join(os.tmpdir(), 'cave-import-uploads-'));
@@ -65,7 +72,12 @@ export async function startTestService(
     mail: { ...base.mail, ...options.settings?.mail },
   } as Settings;
 
-  const service = await startService({ settings, storage: options.storage, mailer: options.mailer ?? silentMailer() });
+  const service = await startService({
+    settings,
+    storage: options.storage,
+    mailer: options.mailer ?? silentMailer(),
+    createDevAdmin: false,
+  });
   const url = settings.publicUrl;
   const http = () => supertest.agent(url);
 
@@ -79,7 +91,13 @@ export async function startTestService(
       const email = `user${n}-${process.pid}@example.org`;
       const password = `password-${n}`;
       const id = await withTransaction(service.pool, (client) =>
-        upsertUser(client, { email, password, nickname: nickname ?? `${group.toLowerCase()}${n}`, group, language }),
+        upsertUser(client, {
+          email,
+          password,
+          nickname: nickname ?? `${group.toLowerCase()}${n}`,
+          group,
+          language,
+        }),
       );
       const token = signToken(
         { id, nickname: nickname ?? `${group.toLowerCase()}${n}`, groups: await groupsOf(service.pool, id) },
@@ -91,11 +109,15 @@ export async function startTestService(
     async waitForBatch(batchId, token, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const res = await supertest(url).get(`/api/v1/jobs/${batchId}`).set('Authorization', `Bearer ${token}`);
-        if (res.status !== 200) throw new Error(`GET /api/v1/jobs/${batchId} answered ${res.status}: ${res.text}`);
+        const res = await supertest(url)
+          .get(`/api/v1/jobs/${batchId}`)
+          .set('Authorization', `Bearer ${token}`);
+        if (res.status !== 200)
+          throw new Error(`GET /api/v1/jobs/${batchId} answered ${res.status}: ${res.text}`);
         const status = res.body as JobStatus;
         if (status.status === 'completed' || status.status === 'failed') return status;
-        if (Date.now() > deadline) throw new Error(`Batch ${batchId} still ${status.status} after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`Batch ${batchId} still ${status.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -46,7 +46,11 @@ describe('CSVImportQueueService: affinity chunking', () => {
         });
         // Workers read a chunk ordered by line, so same-key rows keep their order: check the order
         // of indices inside each chunk is ascending as produced.
-        for (const chunk of chunksOf(chunkOf)) assert.deepEqual(chunk, [...chunk].sort((x, y) => x - y));
+        for (const chunk of chunksOf(chunkOf))
+          assert.deepEqual(
+            chunk,
+            [...chunk].sort((x, y) => x - y),
+          );
       }),
     );
   });

@@ -112,7 +112,10 @@ describe('CSVImportQueueService: row conversion', () => {
       failure(entranceRow({ 'dct:rights/cc:attributionName': 'é'.repeat(201) })),
       'dct:rights/cc:attributionName is too long (max 200 characters)',
     );
-    assert.equal(failure(entranceRow({ 'w3geo:altitude': '12.5' })), 'Invalid integer in w3geo:altitude: 12.5');
+    assert.equal(
+      failure(entranceRow({ 'w3geo:altitude': '12.5' })),
+      'Invalid integer in w3geo:altitude: 12.5',
+    );
     assert.equal(
       failure(entranceRow({ 'karstlink:length': '99999999999' })),
       'Invalid integer in karstlink:length: 99999999999',
