@@ -11,6 +11,7 @@ import { assignChunks, countChunks } from '../import/chunking';
 import { importKey, missingColumns, missingColumnsMessage, type Row } from '../import/columns';
 import { stageRows } from '../import/stagedRows';
 import { coerceError, createLogger } from '../log';
+import { isQueueAvailable } from '../queue/boss';
 import { type ChunkJob, QUEUES } from '../queue/queues';
 import { statusUrl } from './batchPresenter';
 import { insertBatch } from './batchRepository';
@@ -73,7 +74,7 @@ export async function submitBatch(
 ): Promise<Accepted> {
   const rows = validateRows(body, deps.maxRows);
   const boss = deps.boss;
-  if (!boss || !(await isReachable(deps.pool))) throw new HttpError(500, MESSAGES.queueUnavailable);
+  if (!boss || !(await isQueueAvailable(boss))) throw new HttpError(500, MESSAGES.queueUnavailable);
 
   const chunkOf = assignChunks(rows.map(importKey), deps.chunkSize);
   const totalChunks = countChunks(chunkOf);
@@ -106,13 +107,4 @@ export async function submitBatch(
     ms: Date.now() - started,
   });
   return { batchId, totalRows: rows.length, totalChunks, statusUrl: statusUrl(batchId) };
-}
-
-async function isReachable(pool: pg.Pool): Promise<boolean> {
-  try {
-    await pool.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
 }

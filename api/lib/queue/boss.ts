@@ -1,7 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import { coerceError, createLogger } from '../log';
 import type { Settings } from '../settings';
-import { queueDefinitions } from './queues';
+import { QUEUES, queueDefinitions } from './queues';
 
 const log = createLogger('queue');
 
@@ -43,5 +43,15 @@ async function ensureQueue(
   } catch (error) {
     // Another process created it first.
     if (!(await boss.getQueue(name))) throw error;
+  }
+}
+
+/** The queue answers when pg-boss is running and its chunk queue exists (one indexed read). */
+export async function isQueueAvailable(boss: PgBoss | null): Promise<boolean> {
+  if (!boss) return false;
+  try {
+    return (await boss.getQueue(QUEUES.chunk)) !== null;
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from '../../../../types/http';
 import { serviceContext } from '../../../lib/context';
 import { action } from '../../../lib/http/errors';
+import { isQueueAvailable } from '../../../lib/queue/boss';
 
 const TIMEOUT_MS = 3000;
 
@@ -25,8 +26,7 @@ export = action(async (_req: Request, res: Response) => {
   const [database, queue] = await Promise.all([
     probe(() => pool.query('SELECT 1')),
     probe(async () => {
-      if (!boss) throw new Error('no queue');
-      return boss.getQueue('csv-import-chunk');
+      if (!(await isQueueAvailable(boss))) throw new Error('queue unavailable');
     }),
   ]);
   const healthy = database === 'ok' && queue === 'ok';

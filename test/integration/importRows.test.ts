@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { entranceRow } from '../support/rows';
+import { startTestService, type TestService, type TestUser } from '../support/testService';
+
+const IMPORT = '/api/v1/entrances/import-rows';
+
+async function countBatches(app: TestService): Promise<{ batches: number; rows: number; jobs: number }> {
+  const { rows } = await app.service.pool.query(
+    `SELECT (SELECT count(*)::int FROM t_job_batch) AS batches,
+            (SELECT count(*)::int FROM t_job_batch_row) AS rows,
+            (SELECT count(*)::int FROM pgboss.job WHERE name = 'csv-import-chunk') AS jobs`,
+  );
+  return rows[0];
+}
+
+describe('Import rows: POST /api/v1/entrances/import-rows', () => {
+  let app: TestService;
+  let admin: TestUser;
+  before(async () => {
+    app = await startTestService({
+      settings: { import: { chunkSize: 2, maxRows: 50, maxBodyBytes: '64kb' } },
+    });
+    admin = await app.createUser({ group: 'Administrator' });
+  });
+  after(async () => {
+    await app.stop();
+  });
+
+  const post = (token: string | null, body: unknown) => {
+    const req = app.http().post(IMPORT);
+    if (token) req.set('Authorization', `Bearer ${token}`);
+    return req.send(body as object);
+  };
+
+  it('answers 202 with the batch id, counts, status URL and Location header, and stages every row', async () => {
+    const rows = [entranceRow(), entranceRow(), entranceRow()];
+    const res = await post(admin.token, { data: rows });
+    assert.equal(res.status, 202);
+    assert.deepEqual(Object.keys(res.body).sort(), ['batchId', 'statusUrl', 'totalChunks', 'totalRows']);
+    assert.match(res.body.batchId, /^[0-9a-f-]{36}$/);
+    assert.equal(res.body.totalRows, 3);
+    assert.equal(res.body.totalChunks, 2);
+    assert.equal(res.body.statusUrl, `/api/v1/jobs/${res.body.batchId}`);
+    assert.equal(res.headers.location, res.body.statusUrl);
+    const staged = await app.service.pool.query(
+      'SELECT line, chunk, data FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line',
+      [res.body.batchId],
+    );
+    assert.deepEqual(
+      staged.rows.map((r) => [r.line, r.chunk, r.data.id]),
+      [
+        [2, 0, rows[0].id],
+        [3, 0, rows[1].id],
+        [4, 1, rows[2].id],
+      ],
+    );
+    await app.waitForBatch(res.body.batchId, admin.token);
+  });
+
+  it('checks in order: 401, then 403, then the body, then the first row, then the size', async () => {
+    const before = await countBatches(app);
+    const user = await app.createUser({ group: 'User' });
+    const moderator = await app.createUser({ group: 'Moderator' });
+    const tooMany = Array.from({ length: 51 }, () => entranceRow());
+
+    const cases: [string, string | null, unknown, number, string][] = [
+      ['no token, bad body', null, { data: [] }, 401, 'Missing Authorization header.'],
+      ['user', user.token, { data: [] }, 403, 'You are not authorized to import entrances via CSV.'],
+      [
+        'moderator',
+        moderator.token,
+        { data: tooMany },
+        403,
+        'You are not authorized to import entrances via CSV.',
+      ],
+      ['no data', admin.token, {}, 400, 'Request body must contain a non-empty "data" array.'],
+      ['empty data', admin.token, { data: [] }, 400, 'Request body must contain a non-empty "data" array.'],
+      [
+        'data not an array',
+        admin.token,
+        { data: { id: 1 } },
+        400,
+        'Request body must contain a non-empty "data" array.',
+      ],
+      [
+        'rows not objects',
+        admin.token,
+        { data: [entranceRow(), 'x'] },
+        400,
+        'Request body must contain a non-empty "data" array.',
+      ],
+      [
+        'array rows',
+        admin.token,
+        { data: [[1, 2]] },
+        400,
+        'Request body must contain a non-empty "data" array.',
+      ],
+      [
+        'body is an array',
+        admin.token,
+        [entranceRow()],
+        400,
+        'Request body must contain a non-empty "data" array.',
+      ],
+      [
+        'first row lacks columns',
+        admin.token,
+        { data: [entranceRow({ 'gn:countryCode': undefined, 'w3geo:longitude': ' ' }), ...tooMany] },
+        400,
+        'Columns missing: gn:countryCode,w3geo:longitude',
+      ],
+      [
+        'too many rows',
+        admin.token,
+        { data: tooMany },
+        413,
+        'Too many rows: 51. At most 50 rows can be imported at once; split the file.',
+      ],
+    ];
+    for (const [name, token, body, status, message] of cases) {
+      const res = await post(token, body);
+      assert.equal(res.status, status, `${name}: ${res.text}`);
+      assert.deepEqual(res.body, { message }, name);
+    }
+    assert.deepEqual(await countBatches(app), before, 'no bad request created anything');
+  });
+
+  it('accepts a first row that is complete even when a later row is not (later rows fail one by one)', async () => {
+    const res = await post(admin.token, {
+      data: [entranceRow(), entranceRow({ 'gn:countryCode': undefined })],
+    });
+    assert.equal(res.status, 202);
+    const done = await app.waitForBatch(res.body.batchId, admin.token);
+    assert.deepEqual(done.result?.summary, { successes: 1, duplicates: 0, failures: 1 });
+  });
+
+  it('answers 413 with a JSON message for a body over the size limit, 400 for malformed JSON', async () => {
+    const big = await post(admin.token, { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] });
+    assert.equal(big.status, 413);
+    assert.equal(
+      big.body.message,
+      'Request body is larger than the 64kb limit. Split the file into smaller imports.',
+    );
+    const malformed = await app
+      .http()
+      .post(IMPORT)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"data": [');
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.message, 'Request body is not valid JSON.');
+  });
+
+  it('answers 500 and creates nothing when the batch cannot be written', async () => {
+    const before = await countBatches(app);
+    // A fault the validation cannot see: the database refuses the staged rows.
+    await app.service.pool.query(`
+      CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
+      CREATE TRIGGER refuse_rows BEFORE INSERT ON t_job_batch_row FOR EACH STATEMENT EXECUTE FUNCTION refuse_rows();`);
+    try {
+      const res = await post(admin.token, { data: [entranceRow(), entranceRow()] });
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.body, { message: 'Failed to enqueue import batch.' });
+      assert.deepEqual(
+        await countBatches(app),
+        before,
+        'the batch row and its jobs were rolled back together',
+      );
+    } finally {
+      await app.service.pool.query(
+        'DROP TRIGGER refuse_rows ON t_job_batch_row; DROP FUNCTION refuse_rows();',
+      );
+    }
+  });
+});
+
+describe('Import rows: when the job queue is down', () => {
+  it('answers 500 "Job queue is not available" and creates nothing', async () => {
+    const app = await startTestService({ env: { LOG_LEVEL: 'silent' } });
+    try {
+      const admin = await app.createUser({ group: 'Administrator' });
+      await app.service.boss.stop({ graceful: false });
+      const res = await app
+        .http()
+        .post(IMPORT)
+        .set('Authorization', `Bearer ${admin.token}`)
+        .send({ data: [entranceRow()] });
+      assert.equal(res.status, 500);
+      assert.deepEqual(res.body, { message: 'Job queue is not available. Please try again later.' });
+      const { rows } = await app.service.pool.query('SELECT count(*)::int AS n FROM t_job_batch');
+      assert.equal(rows[0].n, 0);
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Drives domain modules directly against the real database, for interleavings HTTP cannot force.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { insertBatch } from '../../api/lib/batches/batchRepository';
+import { resolveAuthors, writeEntrances } from '../../api/lib/import/entranceWrites';
+import type { RowOutcome } from '../../api/lib/import/outcomes';
+import { loadReferenceData } from '../../api/lib/import/referenceData';
+import { convertRow } from '../../api/lib/import/rowConversion';
+import { entranceRow } from './rows';
+
+export const entranceWrites = {
+  /**
+   * Two transactions write the same new key: the first inserts and holds its transaction open while
+   * the second looks the key up (not there yet) and inserts; the second must wait, then yield.
+   */
+  async raceForOneKey(
+    pool: pg.Pool,
+    initiatorId: number,
+  ): Promise<{ winner: RowOutcome; loser: RowOutcome; entrancesWithKey: number }> {
+    const reference = await loadReferenceData(pool);
+    const batchId = randomUUID();
+    await insertBatch(pool, {
+      id: batchId,
+      initiatorId,
+      totalRows: 2,
+      chunkSize: 1,
+      totalChunks: 2,
+      columns: [],
+    });
+    const row = entranceRow({ id: `race-${batchId}` });
+    const conversion = convertRow(row, 2, reference);
+    if (!conversion.ok) throw new Error(conversion.message);
+    const record = conversion.record;
+    const context = { batchId, initiatorId, authorIds: await resolveAuthors(pool, [record.author]) };
+
+    const first = await pool.connect();
+    const second = await pool.connect();
+    try {
+      await first.query('BEGIN');
+      await second.query('BEGIN');
+      const [winner] = await writeEntrances(first, [record], context);
+      const losing = writeEntrances(second, [{ ...record, line: 3 }], context);
+      // Let the second transaction reach the insert and block on the first one's key.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await first.query('COMMIT');
+      const [loser] = await losing;
+      await second.query('COMMIT');
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1', [
+        record.idDbImport,
+      ]);
+      return { winner, loser, entrancesWithKey: rows[0].n };
+    } finally {
+      await first.query('ROLLBACK').catch(() => {});
+      await second.query('ROLLBACK').catch(() => {});
+      first.release();
+      second.release();
+    }
+  },
+};
