@@ -97,7 +97,7 @@ export function readSettings(env: Env = process.env): Settings {
     tokenSalt: text(env, 'TOKEN_SALT'),
     tokenLifetime: text(env, 'TOKEN_LIFETIME') ?? '12h',
     import: {
-      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 500, 1),
+      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 1000, 1),
       maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1),
       maxBodyBytes: text(env, 'IMPORT_MAX_BODY') ?? '512mb',
     },

@@ -17,6 +17,8 @@ export async function startBoss(
     // Transactional workers each hold a connection for their handler's duration.
     max: poolSize + settings.chunkConcurrency + 2,
     application_name: 'cave-import:pgboss',
+    // Workers wake on NOTIFY when a job is created; polling stays on as the backstop.
+    useListenNotify: true,
   });
   boss.on('error', (error) => log.error('pg-boss error', { error: coerceError(error) }));
   await boss.start();

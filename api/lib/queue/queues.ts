@@ -30,7 +30,8 @@ const DAY = 24 * 3600;
 
 /** Queue definitions, dead-letter queues first: a queue can only name one that exists. */
 export function queueDefinitions(settings: Settings['queue']): [string, Omit<Queue, 'name'>][] {
-  const common = { retentionSeconds: 14 * DAY, deleteAfterSeconds: 7 * DAY };
+  // notify: a new job wakes a worker at once (LISTEN/NOTIFY) instead of waiting for its next poll.
+  const common = { retentionSeconds: 14 * DAY, deleteAfterSeconds: 7 * DAY, notify: true };
   return [
     [QUEUES.chunkDead, { ...common, retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 }],
     [

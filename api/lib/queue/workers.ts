@@ -43,7 +43,12 @@ async function enqueueCompletionCheck(boss: PgBoss, tx: ExecuteSql, batchId: str
 
 export async function startWorkers(deps: WorkerDependencies): Promise<void> {
   const { boss, pool, settings } = deps;
-  const polling = { pollingIntervalSeconds: settings.queue.pollingIntervalSeconds };
+  // NOTIFY wakes workers the moment a job is created, but after each job pg-boss waits one interval
+  // before fetching again, backlog or not: the interval stays short so a batch's chunks drain quickly.
+  const polling = {
+    pollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
+    notifyPollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
+  };
   const finishDeps = { pool, boss, storage: deps.storage, log };
 
   await boss.work(
@@ -64,15 +69,11 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
         });
         await addChunkCounts(db, batchId, summary);
         await enqueueCompletionCheck(boss, tx, batchId);
-        scope.info('Chunk imported', {
-          attempt,
-          rows: summary.rows,
-          successes: summary.successes,
-          duplicates: summary.duplicates,
-          failures: summary.failures,
-          ms: Date.now() - started,
-        });
-        return summary;
+        const ms = Date.now() - started;
+        const { rows, successes, duplicates, failures, isolatedRows } = summary;
+        scope.info('Chunk imported', { attempt, rows, successes, duplicates, failures, isolatedRows, ms });
+        // The job's output: what the chunk did and how long its import took, for operators.
+        return { ...summary, ms };
       } catch (error) {
         scope.warn('Chunk failed; the queue will retry it', { attempt, error: coerceError(error) });
         throw error;
