@@ -29,7 +29,10 @@ export interface Settings {
     chunkExpireSeconds: number;
     aggregateRetryLimit: number;
     aggregateRetryDelaySeconds: number;
+    aggregateExpireSeconds: number;
     pollingIntervalSeconds: number;
+    /** How often pg-boss looks for expired jobs (those of a crashed process) and retries them. */
+    superviseIntervalSeconds: number;
   };
   storage: {
     azureConnectionString: string | undefined;
@@ -110,7 +113,9 @@ export function readSettings(env: Env = process.env): Settings {
       chunkExpireSeconds: integer(env, 'IMPORT_CHUNK_EXPIRE', 900, 1),
       aggregateRetryLimit: integer(env, 'IMPORT_REPORT_RETRY_LIMIT', 5, 0),
       aggregateRetryDelaySeconds: integer(env, 'IMPORT_REPORT_RETRY_DELAY', 10, 0),
+      aggregateExpireSeconds: integer(env, 'IMPORT_REPORT_EXPIRE', 1800, 1),
       pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5),
+      superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 30, 1),
     },
     storage: {
       azureConnectionString: text(env, 'AZURE_STORAGE_CONNECTION_STRING'),

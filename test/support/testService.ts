@@ -75,7 +75,8 @@ export async function startTestService(
   const service = await startService({
     settings,
     storage: options.storage,
-    mailer: options.mailer ?? silentMailer(),
+    // With an SMTP server configured the real mailer sends to it; otherwise emails are collected.
+    mailer: options.mailer ?? (settings.mail.smtpUrl ? undefined : silentMailer()),
     createDevAdmin: false,
   });
   const url = settings.publicUrl;

@@ -19,6 +19,9 @@ export async function startBoss(
     application_name: 'cave-import:pgboss',
     // Workers wake on NOTIFY when a job is created; polling stays on as the backstop.
     useListenNotify: true,
+    // Expired jobs (their process died) are found and retried on this cadence.
+    superviseIntervalSeconds: settings.superviseIntervalSeconds,
+    monitorIntervalSeconds: settings.superviseIntervalSeconds,
   });
   boss.on('error', (error) => log.error('pg-boss error', { error: coerceError(error) }));
   await boss.start();

@@ -62,7 +62,7 @@ export function queueDefinitions(settings: Settings['queue']): [string, Omit<Que
         retryDelay: settings.aggregateRetryDelaySeconds,
         retryBackoff: true,
         retryDelayMax: 600,
-        expireInSeconds: 3600,
+        expireInSeconds: settings.aggregateExpireSeconds,
         deadLetter: QUEUES.aggregateDead,
       },
     ],

@@ -27,11 +27,17 @@ export class AzureReportStorage implements ReportStorage {
   }
 
   static fromSettings(settings: Settings['storage']): AzureReportStorage {
+    // Few, quick SDK retries: the aggregation job retries with its own back-off, and an outage must
+    // surface in seconds, not after minutes of silent retrying inside one attempt.
+    const options = {
+      retryOptions: { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000, tryTimeoutInMs: 300_000 },
+    };
     const service = settings.azureConnectionString
-      ? BlobServiceClient.fromConnectionString(settings.azureConnectionString)
+      ? BlobServiceClient.fromConnectionString(settings.azureConnectionString, options)
       : new BlobServiceClient(
           settings.azureBlobEndpoint ?? `https://${settings.azureAccountName}.blob.core.windows.net`,
           new StorageSharedKeyCredential(settings.azureAccountName!, settings.azureKey!),
+          options,
         );
     return new AzureReportStorage(service.getContainerClient(settings.container), settings.sasLifetimeDays);
   }
