@@ -13,6 +13,7 @@ export = {
         'compress',
         'localUploads',
         'vendorFiles',
+        'docsFiles',
         'router',
         'www',
         'favicon',
@@ -22,6 +23,8 @@ export = {
       localUploads: localUploads(),
       // The browser-side CSV parser of the admin page, from node_modules: no CDN.
       vendorFiles: packageFiles('/vendor', packageDir('papaparse')),
+      // Swagger UI's scripts and styles for /api/v1/docs, from node_modules as well.
+      docsFiles: packageFiles('/api/v1/docs', packageDir('swagger-ui-dist')),
     },
     trustProxy: true,
   },

@@ -7,6 +7,8 @@ export = {
     '*': false,
     'v1/auth/login': true,
     'v1/health/check': true,
+    'v1/docs/ui': true,
+    'v1/docs/spec': true,
     'v1/entrance/import-rows': 'tokenAuth',
     'v1/job/find': 'tokenAuth',
     'v1/job/find-one': 'tokenAuth',

@@ -8,5 +8,7 @@ export = {
     'GET /api/v1/jobs/:batchId': 'v1/job/find-one',
     'GET /api/v1/notifications': 'v1/notification/find',
     'PATCH /api/v1/notifications/:id': 'v1/notification/update',
+    'GET /api/v1/docs': 'v1/docs/ui',
+    'GET /api/v1/docs/swagger.yaml': 'v1/docs/spec',
   },
 };

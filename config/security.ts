@@ -1,14 +1,13 @@
-/** CORS for a front end served elsewhere: CORS_ORIGINS is a comma-separated list of origins. */
-const origins = (process.env.CORS_ORIGINS ?? '')
-  .split(',')
-  .map((origin) => origin.trim())
-  .filter(Boolean);
+import { readSettings } from '../api/lib/settings';
+
+/** CORS for a front end served from another origin (CORS_ORIGINS); no CSRF: the API takes bearer tokens. */
+const { corsOrigins } = readSettings();
 
 export = {
   security: {
     cors: {
-      allRoutes: origins.length > 0,
-      allowOrigins: origins,
+      allRoutes: corsOrigins.length > 0,
+      allowOrigins: corsOrigins,
       allowCredentials: false,
       allowRequestHeaders: 'content-type,authorization',
       allowResponseHeaders: 'location',

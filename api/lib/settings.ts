@@ -48,6 +48,8 @@ export interface Settings {
     smtpUrl: string | undefined;
     from: string;
   };
+  /** Origins allowed to call the API from a browser (a front end served elsewhere). */
+  corsOrigins: string[];
   logLevel: string;
 }
 
@@ -130,6 +132,10 @@ export function readSettings(env: Env = process.env): Settings {
       smtpUrl: text(env, 'SMTP_URL'),
       from: text(env, 'MAIL_FROM') ?? 'Grottocenter <no-reply@grottocenter.org>',
     },
+    corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
   };
 }

@@ -200,6 +200,14 @@ describe('Batch completion: notifications endpoints', () => {
     );
     const none = await as(other).get('/api/v1/notifications');
     assert.deepEqual([none.body.items, none.body.total], [[], 0]);
+    const offset = await as(admin).get('/api/v1/notifications?limit=2&offset=2');
+    assert.deepEqual(
+      offset.body.items.map((n: { batchId: string }) => n.batchId),
+      [batchIds[0]],
+    );
+    const bad = await as(admin).get('/api/v1/notifications?limit=500');
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, { message: 'limit must be an integer between 1 and 100.' });
   });
 
   it('marks a notification read and unread; others get 404, bad input 400', async () => {

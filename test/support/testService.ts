@@ -15,6 +15,7 @@ import type { Mailer } from '../../api/lib/notifications/mailer';
 import { type RunningService, startService } from '../../api/lib/service';
 import { readSettings, type Settings } from '../../api/lib/settings';
 import type { ReportStorage } from '../../api/lib/storage';
+import { recordResponses } from './contract';
 import { freePort, migratedDatabase } from './database';
 
 export const TEST_SALT = 'test-token-salt-0123456789abcdef';
@@ -80,7 +81,18 @@ export async function startTestService(
     createDevAdmin: false,
   });
   const url = settings.publicUrl;
-  const http = () => supertest.agent(url);
+  // Every request made through http() has its response checked against the OpenAPI contract.
+  const http = (): supertest.Agent =>
+    new Proxy(supertest.agent(url), {
+      get(agent, property, receiver) {
+        const value = Reflect.get(agent, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(String(property))) {
+          return (...args: unknown[]) => recordResponses(value.apply(agent, args));
+        }
+        return value.bind(agent);
+      },
+    });
 
   return {
     service,
