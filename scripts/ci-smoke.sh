@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
+# As root the embedded PostgreSQL runs as a separate user, who must be able to reach its folder.
+chmod 755 "$work"
 export TOKEN_SALT="ci-smoke-$(date +%s)-$RANDOM"
 export PORT=${SMOKE_PORT:-13370}
 export EMBEDDED_PG_PORT=${SMOKE_PG_PORT:-54339}

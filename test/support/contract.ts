@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import addFormats from 'ajv-formats';
 import { OpenAPIBackend, SetMatchType } from 'openapi-backend';
 import { parse } from 'yaml';
 
@@ -20,7 +21,17 @@ interface Recorded {
 }
 
 const definition = parse(readFileSync(SPEC_PATH, 'utf8'));
-const api = new OpenAPIBackend({ definition, strict: true, quick: false, validate: true });
+const api = new OpenAPIBackend({
+  definition,
+  strict: true,
+  quick: false,
+  validate: true,
+  // uuid, date-time, uri… are checked too, not ignored.
+  customizeAjv: (ajv) => {
+    addFormats(ajv);
+    return ajv;
+  },
+});
 const ready = api.init();
 
 const violations: string[] = [];

@@ -52,7 +52,16 @@ export async function startEmbeddedPostgres(options: {
       );
     }
     mkdirSync(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
+    await server.initialise().catch((error: Error) => {
+      if (/Permission denied/.test(error.message) && process.getuid?.() === 0) {
+        throw new Error(
+          `The embedded PostgreSQL runs as its own user when started by root, and that user cannot reach ${dataDir}. ` +
+            'Set EMBEDDED_PG_DIR to a folder every user can traverse (or set DATABASE_URL).',
+          { cause: error },
+        );
+      }
+      throw error;
+    });
   }
   await server.start();
   await createDatabaseIfMissing(adminUrl, options.database);
