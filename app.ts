@@ -24,6 +24,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal} received: stopping`);
+    // Running chunks get their grace period inside stop(); past this bound the process exits anyway,
+    // and the queue retries whatever was still running once its expiry passes.
+    const deadline = setTimeout(() => {
+      log.error('Shutdown took longer than 30 s: exiting now');
+      process.exit(1);
+    }, 30_000);
+    deadline.unref();
     await service.stop();
     process.exit(0);
   };

@@ -1,9 +1,11 @@
+import { IMPORT_ROWS_PATH } from '../api/lib/http/middleware';
+
 /** Every route is explicit (blueprints are off). Actions live in api/controllers/<path>.ts. */
 export = {
   routes: {
     'POST /api/v1/login': 'v1/auth/login',
     'GET /api/v1/health': 'v1/health/check',
-    'POST /api/v1/entrances/import-rows': 'v1/entrance/import-rows',
+    [`POST ${IMPORT_ROWS_PATH}`]: 'v1/entrance/import-rows',
     'GET /api/v1/jobs': 'v1/job/find',
     'GET /api/v1/jobs/:batchId': 'v1/job/find-one',
     'GET /api/v1/notifications': 'v1/notification/find',

@@ -15,10 +15,17 @@ export LOCAL_UPLOADS_DIR="$work/uploads"
 export BASE_URL="http://127.0.0.1:$PORT"
 export PUBLIC_URL="$BASE_URL"
 
-npm start >"$work/server.log" 2>&1 &
+if curl -fsS "$BASE_URL/api/v1/health" >/dev/null 2>&1; then
+  echo "Something already answers on $BASE_URL: stop it, or set SMOKE_PORT." >&2
+  exit 1
+fi
+
+# In a process group of its own, so a signal reaches npm and the node process it starts alike.
+setsid npm start >"$work/server.log" 2>&1 &
 server=$!
+running() { pgrep -g "$server" >/dev/null 2>&1; }
 cleanup() {
-  kill -TERM "$server" 2>/dev/null || true
+  kill -KILL -- "-$server" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,10 +43,12 @@ grep -q "Development administrator created" "$work/server.log" || { echo "no dev
 
 bash scripts/test-async-import.sh
 
-kill -TERM "$server"
-for _ in $(seq 1 30); do kill -0 "$server" 2>/dev/null || break; sleep 1; done
-if kill -0 "$server" 2>/dev/null; then
-  echo "npm start did not stop within 30 s of SIGTERM" >&2
+kill -TERM -- "-$server"
+for _ in $(seq 1 30); do running || break; sleep 1; done
+if running; then
+  echo "npm start did not stop within 30 s of SIGTERM:" >&2
+  tail -20 "$work/server.log" >&2
   exit 1
 fi
+grep -q "SIGTERM received: stopping" "$work/server.log" || { echo "the server did not handle SIGTERM" >&2; exit 1; }
 echo "Server stopped cleanly."

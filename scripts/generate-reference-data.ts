@@ -9,25 +9,10 @@
  */
 import countries from 'i18n-iso-countries';
 import { iso6393 } from 'iso-639-3';
+import { LOCALE_BY_LANGUAGE } from '../api/lib/notifications/emailTemplates';
 
-// The languages Grottocenter offers in its interface are flagged as preferred.
-const PREFERRED = new Set([
-  'ara',
-  'bul',
-  'cat',
-  'deu',
-  'ell',
-  'eng',
-  'spa',
-  'fra',
-  'heb',
-  'ind',
-  'ita',
-  'jpn',
-  'nld',
-  'por',
-  'ron',
-]);
+// The languages Grottocenter offers in its interface (those of the email locales) are flagged as preferred.
+const PREFERRED = new Set(Object.keys(LOCALE_BY_LANGUAGE));
 
 const quote = (value: string | null | undefined) =>
   value === null || value === undefined ? 'NULL' : `'${value.replace(/'/g, "''")}'`;

@@ -229,6 +229,11 @@ describe('Batch completion: notifications endpoints', () => {
     assert.equal((await as(admin).patch(`/api/v1/notifications/${id}`, { read: 'yes' })).status, 400);
     assert.equal((await as(admin).patch(`/api/v1/notifications/${id}`, {})).status, 400);
     assert.equal((await as(admin).patch('/api/v1/notifications/abc', { read: true })).status, 400);
+    const huge = await as(admin).patch(`/api/v1/notifications/${id}`, {
+      read: true,
+      note: 'x'.repeat(1_100_000),
+    });
+    assert.equal(huge.status, 413);
     assert.equal((await app.http().get('/api/v1/notifications')).status, 401);
   });
 });

@@ -66,7 +66,10 @@ describe('CSVImportQueueService: crash recovery', () => {
       CREATE TRIGGER hang_once BEFORE UPDATE ON t_job_batch FOR EACH ROW EXECUTE FUNCTION hang_once();`);
   });
   after(async () => {
+    // The surviving worker is stopped as an operator would stop it; whatever is left is then killed.
     for (const worker of workers) kill(worker, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    for (const worker of workers) kill(worker);
     await app.stop();
   });
 

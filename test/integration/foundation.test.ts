@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { migrateDatabase } from '../../api/lib/db/migrate';
+import { LOCALE_BY_LANGUAGE } from '../../api/lib/notifications/emailTemplates';
 import { cutOffDatabase, emptyDatabase, migratedDatabase } from '../support/database';
 import { startTestService, TEST_SALT, type TestService } from '../support/testService';
 
@@ -56,23 +57,7 @@ describe('Foundation: migrations', () => {
     assert.ok(counts.languages > 7000, `${counts.languages} languages`);
     assert.equal(counts.licenses, 9);
     assert.equal(counts.import_complete, 'IMPORT_COMPLETE');
-    const locales = [
-      'ara',
-      'bul',
-      'cat',
-      'deu',
-      'ell',
-      'eng',
-      'spa',
-      'fra',
-      'heb',
-      'ind',
-      'ita',
-      'jpn',
-      'nld',
-      'por',
-      'ron',
-    ];
+    const locales = Object.keys(LOCALE_BY_LANGUAGE);
     const found = await query<{ id: string }>(url, 'SELECT id FROM t_language WHERE id = ANY($1)', [locales]);
     assert.equal(found.length, locales.length);
   });

@@ -135,6 +135,34 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
     assert.deepEqual(done.result?.summary, { successes: 1, duplicates: 0, failures: 1 });
   });
 
+  it('does not read the body of a request that is not from an administrator: 401 or 403 come first', async () => {
+    const user = await app.createUser({ group: 'User' });
+    const huge = { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] };
+    assert.equal((await post(null, huge)).status, 401);
+    assert.equal((await post('not-a-token', huge)).status, 401);
+    const forbidden = await post(user.token, huge);
+    assert.equal(forbidden.status, 403);
+    const malformed = await app
+      .http()
+      .post(IMPORT)
+      .set('Authorization', `Bearer ${user.token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"data": [');
+    assert.equal(malformed.status, 403);
+  });
+
+  it('limits every other JSON body to 1 MB', async () => {
+    const res = await app
+      .http()
+      .post('/api/v1/login')
+      .send({ email: 'a@example.org', password: 'x'.repeat(1_100_000) });
+    assert.equal(res.status, 413);
+    assert.equal(
+      res.body.message,
+      'Request body is larger than the 1mb limit. Split the file into smaller imports.',
+    );
+  });
+
   it('answers 413 with a JSON message for a body over the size limit, 400 for malformed JSON', async () => {
     const big = await post(admin.token, { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] });
     assert.equal(big.status, 413);

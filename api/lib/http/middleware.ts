@@ -2,6 +2,8 @@
 import path from 'node:path';
 import bodyParser from 'body-parser';
 import serveStatic from 'serve-static';
+import { isAdministrator } from '../auth/groups';
+import { verifyBearer } from '../auth/tokens';
 import { serviceContext } from '../context';
 import { createLogger } from '../log';
 import { LOCAL_UPLOADS_ROUTE } from '../storage/localStorage';
@@ -38,16 +40,48 @@ export function requestLog(): Middleware {
   };
 }
 
+export const IMPORT_ROWS_PATH = '/api/v1/entrances/import-rows';
+
+/** Every JSON body but an import's: logins, notification updates. */
+const SMALL_BODY_LIMIT = '1mb';
+
+/** Whether the request carries an administrator's valid token: only theirs may send a large body. */
+function fromAdministrator(
+  req: Req & { headers: Record<string, string | undefined> },
+  salt: string,
+): boolean {
+  try {
+    return isAdministrator(verifyBearer(req.headers.authorization, salt));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * JSON bodies up to the configured size; a malformed or oversized body gets a 4xx `{ message }`
- * instead of an HTML error page.
+ * JSON bodies. An import may be as large as IMPORT_MAX_BODY, but only an administrator's: any other
+ * request to it is left unread, so the token policy answers 401 and the action 403 before anyone can
+ * make the server read hundreds of megabytes. Everything else is limited to 1 MB. A malformed or
+ * oversized body gets a 4xx `{ message }` instead of an HTML error page.
  */
 export function jsonBody(): Middleware {
-  let parse: Middleware | undefined;
+  const parsers = new Map<string, Middleware>();
+  const parserFor = (limit: string) => {
+    let parser = parsers.get(limit);
+    if (!parser) {
+      parser = bodyParser.json({ limit }) as unknown as Middleware;
+      parsers.set(limit, parser);
+    }
+    return parser;
+  };
   return (req, res, next) => {
-    const limit = serviceContext().settings.import.maxBodyBytes;
-    parse ??= bodyParser.json({ limit }) as unknown as Middleware;
-    parse(req, res, (error?: unknown) => {
+    const { settings, tokenSalt } = serviceContext();
+    let limit = SMALL_BODY_LIMIT;
+    if (req.method === 'POST' && req.url.split('?')[0] === IMPORT_ROWS_PATH) {
+      if (!fromAdministrator(req as Req & { headers: Record<string, string | undefined> }, tokenSalt))
+        return next();
+      limit = settings.import.maxBodyBytes;
+    }
+    parserFor(limit)(req, res, (error?: unknown) => {
       if (!error) return next();
       const { type, status } = error as { type?: string; status?: number };
       if (type === 'entity.too.large') {
