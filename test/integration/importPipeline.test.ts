@@ -142,6 +142,36 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(n, 1, 'no second entrance');
   });
 
+  it('creates no author for a row that becomes a duplicate or a failure', async () => {
+    const original = entranceRow({ id: 'authorless-dup' });
+    await importAndWait(app, admin, [original]);
+    const describedBy = (creator: string, extra: Record<string, string> = {}) => ({
+      ...extra,
+      'karstlink:hasDescriptionDocument/dct:title': 'Notes',
+      'karstlink:hasDescriptionDocument/dc:language': 'fra',
+      'karstlink:hasDescriptionDocument/dct:creator': creator,
+    });
+    const status = await importAndWait(app, admin, [
+      { ...original, ...describedBy('Only On A Duplicate') },
+      entranceRow(describedBy('Only On A Failure', { 'gn:countryCode': 'ZZ' })),
+    ]);
+    assert.deepEqual(status.result?.summary, { successes: 0, duplicates: 1, failures: 1 });
+    const authors = await query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
+    assert.deepEqual(authors, []);
+  });
+
+  it('fails, alone, a row with a NUL or a broken character, instead of refusing the batch', async () => {
+    const status = await importAndWait(app, admin, [
+      entranceRow({ 'rdfs:label': 'Null\u0000Cave' }),
+      entranceRow({ 'gn:alternateName': 'Half \uD83D surrogate' }),
+      entranceRow({ 'rdfs:label': 'Fine 🦇 cave' }),
+    ]);
+    assert.deepEqual(status.result?.summary, { successes: 1, duplicates: 0, failures: 2 });
+    const outcomes = await outcomesOf(app, status.batchId);
+    assert.equal(outcomes[0].message, 'Invalid character in rdfs:label: Null\uFFFDCave');
+    assert.equal(outcomes[1].message, 'Invalid character in gn:alternateName: Half \uFFFD surrogate');
+  });
+
   it('treats a deleted entrance as free: its key can be imported again', async () => {
     const row = entranceRow({ id: 'was-deleted' });
     const first = await importAndWait(app, admin, [row]);

@@ -33,7 +33,11 @@ export const entranceWrites = {
     const conversion = convertRow(row, 2, reference);
     if (!conversion.ok) throw new Error(conversion.message);
     const record = conversion.record;
-    const context = { batchId, initiatorId, authorIds: await resolveAuthors(pool, [record.author]) };
+    const context = {
+      batchId,
+      initiatorId,
+      resolveAuthors: (names: string[]) => resolveAuthors(pool, names),
+    };
 
     const first = await pool.connect();
     const second = await pool.connect();

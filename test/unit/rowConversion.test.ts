@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MANDATORY_COLUMNS, missingColumns } from '../../api/lib/import/columns';
+import { importKey, importKeyOf, MANDATORY_COLUMNS, missingColumns } from '../../api/lib/import/columns';
 import type { ReferenceData } from '../../api/lib/import/referenceData';
 import { convertRow, creatorNickname } from '../../api/lib/import/rowConversion';
 import { entranceRow, withoutColumns } from '../support/rows';
@@ -42,7 +42,7 @@ describe('CSVImportQueueService: row conversion', () => {
     assert.ok(result.ok);
     const record = result.record;
     assert.equal(record.line, 7);
-    assert.equal(record.key, 'abc|||Test Caving Club');
+    assert.equal(record.key, importKeyOf('abc', 'Test Caving Club'));
     assert.equal(record.country, 'FR');
     assert.equal(record.latitude, 45.123456);
     assert.equal(record.altitude, 1200);
@@ -122,6 +122,48 @@ describe('CSVImportQueueService: row conversion', () => {
     );
   });
 
+  it('reads numbers in plain decimal notation only', () => {
+    assert.equal(failure(entranceRow({ 'w3geo:latitude': '0x10' })), 'Invalid latitude: 0x10');
+    assert.equal(failure(entranceRow({ 'w3geo:longitude': '1e2' })), 'Invalid longitude: 1e2');
+    assert.equal(failure(entranceRow({ 'w3geo:latitude': 'Infinity' })), 'Invalid latitude: Infinity');
+    assert.equal(failure(entranceRow({ 'w3geo:altitude': '1e3' })), 'Invalid integer in w3geo:altitude: 1e3');
+    const spreadsheet = convertRow(
+      entranceRow({ 'w3geo:altitude': '1200.0', 'w3geo:latitude': '-.5' }),
+      2,
+      reference,
+    );
+    assert.ok(spreadsheet.ok);
+    assert.equal(spreadsheet.record.altitude, 1200);
+    assert.equal(spreadsheet.record.latitude, -0.5);
+  });
+
+  it('fails a depth whose two extents add up past the integer range', () => {
+    const row = entranceRow({
+      'karstlink:verticalExtend': undefined,
+      'karstlink:extendBelowEntrance': '2000000000',
+      'karstlink:extendAboveEntrance': '2000000000',
+    });
+    assert.equal(
+      failure(row),
+      'Invalid integer in karstlink:extendBelowEntrance + karstlink:extendAboveEntrance: 4000000000',
+    );
+  });
+
+  it('fails a row with a cell that had to be repaired for storage', () => {
+    assert.equal(
+      failure(entranceRow({ 'rdfs:label': 'Grotte\uFFFD' })),
+      'Invalid character in rdfs:label: Grotte\uFFFD',
+    );
+  });
+
+  it('keeps import keys apart that a separator would merge', () => {
+    assert.notEqual(importKeyOf('a|||b', 'c'), importKeyOf('a', 'b|||c'));
+    assert.equal(
+      importKey(entranceRow({ id: 'x', 'dct:rights/cc:attributionName': 'y' })),
+      importKeyOf('x', 'y'),
+    );
+  });
+
   it('counts characters, not bytes, against the length limits', () => {
     assert.ok(convertRow(entranceRow({ id: '洞'.repeat(100) }), 2, reference).ok);
   });
@@ -130,5 +172,17 @@ describe('CSVImportQueueService: row conversion', () => {
     assert.equal(creatorNickname('https://ark.example.org/people#Jean_Paul_Dupont'), 'Jean Paul Dupont');
     assert.equal(creatorNickname('Jean_Dupont'), 'Jean_Dupont');
     assert.equal(creatorNickname('https://example.org/people/42'), 'https://example.org/people/42');
+    assert.equal(creatorNickname('https://example.org/people#Jos%C3%A9_D'), 'José D');
+    assert.equal(creatorNickname('https://example.org/people#100%_sure'), '100% sure');
+    assert.equal(creatorNickname('https://example.org/people#__'), null);
+    const row = entranceRow({
+      'karstlink:hasDescriptionDocument/dct:title': 'T',
+      'karstlink:hasDescriptionDocument/dc:language': 'fra',
+      'karstlink:hasDescriptionDocument/dct:creator': 'https://example.org/people#__',
+    });
+    assert.equal(
+      failure(row),
+      'Invalid creator in karstlink:hasDescriptionDocument/dct:creator: https://example.org/people#__',
+    );
   });
 });

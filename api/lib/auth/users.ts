@@ -47,10 +47,18 @@ export async function authenticate(
     [email],
   );
   const user = rows[0];
-  if (!user?.password || !(await verifyPassword(password, user.password))) return null;
+  // An unknown address costs a hash comparison too, so response times do not tell which addresses exist.
+  const valid = await verifyPassword(password, user?.password ?? (await unknownUserHash()));
+  if (!user?.password || !valid) return null;
   await db.query('UPDATE t_caver SET date_last_connection = now() WHERE id = $1', [user.id]);
   return { id: user.id, nickname: user.nickname, groups: await groupsOf(db, user.id) };
 }
+
+let placeholderHash: Promise<string> | undefined;
+const unknownUserHash = () => {
+  placeholderHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return placeholderHash;
+};
 
 export async function groupsOf(db: Queryable, caverId: number): Promise<TokenPayload['groups']> {
   const { rows } = await db.query<{ id: number; name: string }>(

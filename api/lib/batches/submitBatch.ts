@@ -8,7 +8,7 @@ import type { PgBoss } from 'pg-boss';
 import { toExecuteSql, withTransaction } from '../db/pool';
 import { HttpError } from '../http/errors';
 import { assignChunks, countChunks } from '../import/chunking';
-import { importKey, missingColumns, missingColumnsMessage, type Row } from '../import/columns';
+import { importKey, missingColumns, missingColumnsMessage, type Row, storableRow } from '../import/columns';
 import { stageRows } from '../import/stagedRows';
 import { coerceError, createLogger } from '../log';
 import { isQueueAvailable } from '../queue/boss';
@@ -72,7 +72,8 @@ export async function submitBatch(
   initiatorId: number,
   body: unknown,
 ): Promise<Accepted> {
-  const rows = validateRows(body, deps.maxRows);
+  // Cells jsonb cannot hold are repaired here and fail their row in the worker, not the whole batch.
+  const rows = validateRows(body, deps.maxRows).map(storableRow);
   const boss = deps.boss;
   if (!boss || !(await isQueueAvailable(boss))) throw new HttpError(500, MESSAGES.queueUnavailable);
 

@@ -6,7 +6,7 @@ import { isAdministrator } from '../auth/groups';
 import { verifyBearer } from '../auth/tokens';
 import { serviceContext } from '../context';
 import { createLogger } from '../log';
-import { LOCAL_UPLOADS_ROUTE } from '../storage/localStorage';
+import { LOCAL_UPLOADS_ROUTE, PARTIAL_SUFFIX } from '../storage/localStorage';
 
 type Next = (error?: unknown) => void;
 interface Req {
@@ -108,6 +108,10 @@ export function localUploads(): Middleware {
   return (req, res, next) => {
     const url = req.url;
     if (!url.startsWith(`${LOCAL_UPLOADS_ROUTE}/`)) return next();
+    if (url.split('?')[0].endsWith(PARTIAL_SUFFIX)) {
+      res.status(404).json({ message: 'File not found.' });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.status(405).json({ message: 'Local uploads are read-only.' });
       return;

@@ -55,8 +55,11 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
     else outcomes.push({ line, outcome: 'failure', message: conversion.message });
   }
 
-  const authorIds = await resolveAuthors(deps.pool, records.flatMap(authorsOf));
-  const context: WriteContext = { batchId: ref.batchId, initiatorId: ref.initiatorId, authorIds };
+  const context: WriteContext = {
+    batchId: ref.batchId,
+    initiatorId: ref.initiatorId,
+    resolveAuthors: (nicknames) => resolveAuthors(deps.pool, nicknames),
+  };
   const written = await writeWithIsolation(db, records, context, deps.log);
   outcomes.push(...written.outcomes);
 
@@ -70,8 +73,13 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
   };
 }
 
-function authorsOf(record: EntranceRecord): string[] {
-  return [record.author, record.description?.author, record.location?.author].filter((a): a is string => !!a);
+/**
+ * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a
+ * server shutting down): the whole chunk is retried instead of failing rows that are fine.
+ */
+export function isTransientError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(40001|40P01|55P03|57014|57P0[1-3]|53\d{3}|08\d{3})$/.test(code);
 }
 
 /**
@@ -90,6 +98,7 @@ async function writeWithIsolation(
       isolated: 0,
     };
   } catch (error) {
+    if (isTransientError(error)) throw error;
     log.warn('Set-based write failed; isolating rows one by one', {
       error: coerceError(error),
       rows: records.length,
@@ -100,6 +109,7 @@ async function writeWithIsolation(
     try {
       outcomes.push(...(await withSavepoint(db, 'row_write', () => writeEntrances(db, [record], context))));
     } catch (error) {
+      if (isTransientError(error)) throw error;
       outcomes.push({ line: record.line, outcome: 'failure', message: coerceError(error).message });
     }
   }

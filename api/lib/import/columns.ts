@@ -88,9 +88,44 @@ export function missingColumnsMessage(missing: readonly string[]): string {
   return `Columns missing: ${missing.join(',')}`;
 }
 
+/**
+ * The import key of an entrance: its `id` and attribution name. Encoded as a JSON pair rather than
+ * joined with a separator, so that no two different pairs can ever produce the same key.
+ */
+export function importKeyOf(id: string, attributionName: string): string {
+  return JSON.stringify([id, attributionName]);
+}
+
 /** The affinity key: rows sharing it must be imported in line order by one worker. */
 export function importKey(row: Row): string | undefined {
   const id = cell(row, COLUMNS.id);
   const attribution = cell(row, COLUMNS.attributionName);
-  return id === undefined || attribution === undefined ? undefined : `${id}|||${attribution}`;
+  return id === undefined || attribution === undefined ? undefined : importKeyOf(id, attribution);
+}
+
+/** What PostgreSQL's jsonb cannot store (NUL, unpaired surrogates) becomes U+FFFD; see rowConversion. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+function cleanText(text: string): string {
+  return text.isWellFormed() && !text.includes('\u0000')
+    ? text
+    : text.toWellFormed().replaceAll('\u0000', REPLACEMENT_CHARACTER);
+}
+
+/** The row with every column name and text cell storable; the same object when nothing needed cleaning. */
+export function storableRow(row: Row): Row {
+  let cleaned: Record<string, unknown> | undefined;
+  for (const [column, value] of Object.entries(row)) {
+    const name = cleanText(column);
+    const text = typeof value === 'string' ? cleanText(value) : value;
+    if (cleaned === undefined && (name !== column || text !== value)) {
+      cleaned = {};
+      for (const [before, kept] of Object.entries(row)) {
+        if (before === column) break;
+        cleaned[before] = kept;
+      }
+    }
+    if (cleaned !== undefined) cleaned[name] = text;
+  }
+  return cleaned ?? row;
 }

@@ -4,6 +4,7 @@
  * PostgreSQL's 65,535-parameter limit and none runs once per row.
  */
 import type { Queryable } from '../db/pool';
+import { importKeyOf } from './columns';
 import { duplicateMessage, type RowOutcome } from './outcomes';
 import type { EntranceRecord } from './rowConversion';
 
@@ -11,8 +12,8 @@ export interface WriteContext {
   batchId: string;
   /** The caver who started the import: author of the entrance duplicates. */
   initiatorId: number;
-  /** Caver id by nickname, for every author the records name. */
-  authorIds: ReadonlyMap<string, number>;
+  /** Caver id by nickname (see resolveAuthors): asked only for the authors of new entrances. */
+  resolveAuthors(nicknames: string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -59,7 +60,7 @@ async function findExistingEntrances(
       WHERE NOT e.is_deleted`,
     [records.map((r) => r.idDbImport), records.map((r) => r.nameDbImport)],
   );
-  return new Map(rows.map((row) => [`${row.id_db_import}|||${row.name_db_import}`, row.id]));
+  return new Map(rows.map((row) => [importKeyOf(row.id_db_import, row.name_db_import), row.id]));
 }
 
 async function allocateIds(db: Queryable, count: number): Promise<{ entrance: number; cave: number }[]> {
@@ -92,6 +93,8 @@ async function insertEntrances(
        FROM jsonb_to_recordset($1::jsonb) AS r(id int, id_cave int, id_author int, id_country char(2),
             latitude numeric, longitude numeric, altitude int, precision int, id_db_import text,
             name_db_import text, date_inscription timestamptz, date_reviewed timestamptz)
+      -- In key order: concurrent chunks then take the unique index's locks in one order.
+      ORDER BY r.id_db_import, r.name_db_import
      ON CONFLICT (id_db_import, name_db_import) WHERE NOT is_deleted AND id_db_import IS NOT NULL DO NOTHING
      RETURNING id`,
     [
@@ -278,12 +281,13 @@ export async function writeEntrances(
     }
   }
 
+  const authorIds = await context.resolveAuthors(candidates.flatMap(authorsOf));
   const ids = await allocateIds(db, candidates.length);
   const planned: NewEntrance[] = candidates.map((record, i) => ({
     record,
     entranceId: ids[i].entrance,
     caveId: ids[i].cave,
-    authorId: authorOf(context, record.author),
+    authorId: authorOf(authorIds, record.author),
   }));
   const inserted = planned.length ? await insertEntrances(db, context.batchId, planned) : new Set<number>();
   const created = planned.filter((entrance) => inserted.has(entrance.entranceId));
@@ -299,7 +303,7 @@ export async function writeEntrances(
 
   await insertCaves(db, context.batchId, created);
   await insertNames(db, context.batchId, created);
-  await insertDocuments(db, context.batchId, created, context.authorIds);
+  await insertDocuments(db, context.batchId, created, authorIds);
 
   const outcomes: RowOutcome[] = [];
   const duplicates: { record: EntranceRecord; entranceId: number }[] = [];
@@ -328,8 +332,13 @@ export async function writeEntrances(
   return outcomes;
 }
 
-function authorOf(context: WriteContext, nickname: string): number {
-  const id = context.authorIds.get(nickname);
+/** Every caver a record names: the author of its cave and entrance, and of its documents. */
+export function authorsOf(record: EntranceRecord): string[] {
+  return [record.author, record.description?.author, record.location?.author].filter((a): a is string => !!a);
+}
+
+function authorOf(authorIds: ReadonlyMap<string, number>, nickname: string): number {
+  const id = authorIds.get(nickname);
   if (id === undefined) throw new Error(`Author "${nickname}" was not resolved`);
   return id;
 }

@@ -5,10 +5,11 @@
 import {
   COLUMNS,
   cell,
-  importKey,
+  importKeyOf,
   MAX_LENGTHS,
   missingColumns,
   missingColumnsMessage,
+  REPLACEMENT_CHARACTER,
   type Row,
 } from './columns';
 import { normaliseLicenseName, type ReferenceData } from './referenceData';
@@ -62,18 +63,27 @@ function checkedText(row: Row, column: string): string | undefined {
   return value;
 }
 
+// Plain decimal notation only: Number() would also take "0x10", "1e3" or "Infinity".
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+// Integers, also as spreadsheets export them ("1200.0").
+const INTEGER = /^[+-]?\d+(\.0*)?$/;
+
 function coordinate(row: Row, column: string, limit: number, label: string): number {
   const raw = cell(row, column)!;
   const value = Number(raw);
-  if (!Number.isFinite(value) || Math.abs(value) > limit) fail(`Invalid ${label}: ${raw}`);
+  if (!DECIMAL.test(raw) || Math.abs(value) > limit) fail(`Invalid ${label}: ${raw}`);
   return value;
+}
+
+function inIntegerRange(value: number): boolean {
+  return Math.abs(value) <= INT4_MAX;
 }
 
 function integer(row: Row, column: string): number | null {
   const raw = cell(row, column);
   if (raw === undefined) return null;
   const value = Number(raw);
-  if (!Number.isInteger(value) || Math.abs(value) > INT4_MAX) fail(`Invalid integer in ${column}: ${raw}`);
+  if (!INTEGER.test(raw) || !inIntegerRange(value)) fail(`Invalid integer in ${column}: ${raw}`);
   return value;
 }
 
@@ -92,21 +102,41 @@ function language(row: Row, column: string, reference: ReferenceData): string {
   return reference.languages.get(raw.toLowerCase()) ?? fail(`Unknown language: ${raw}`);
 }
 
-/** `https://example.org/people#Jean_Dupont` names the caver "Jean Dupont". */
-export function creatorNickname(creator: string): string {
+/**
+ * `https://example.org/people#Jean_Dupont` names the caver "Jean Dupont": a creator written as a URL
+ * keeps only its fragment, percent-decoded, with `_` read as a space. Null when nothing is left.
+ */
+export function creatorNickname(creator: string): string | null {
   const hash = creator.indexOf('#');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(creator) && hash >= 0 && hash < creator.length - 1) {
-    return creator
-      .slice(hash + 1)
-      .replace(/_/g, ' ')
-      .trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(creator) || hash < 0) return creator;
+  let fragment = creator.slice(hash + 1);
+  try {
+    fragment = decodeURIComponent(fragment);
+  } catch {
+    // Not percent-encoded after all: keep it as written.
   }
-  return creator;
+  const nickname = fragment.replace(/_/g, ' ').trim();
+  return nickname === '' ? null : nickname;
+}
+
+function creator(row: Row, column: string): string {
+  const raw = checkedText(row, column)!;
+  return creatorNickname(raw) ?? fail(`Invalid creator in ${column}: ${raw}`);
+}
+
+/** A cell the staging had to repair (NUL, broken UTF-16) fails its row rather than import garbage. */
+function checkCharacters(row: Row): void {
+  for (const [column, value] of Object.entries(row)) {
+    if (typeof value === 'string' && value.includes(REPLACEMENT_CHARACTER)) {
+      fail(`Invalid character in ${column}: ${value}`);
+    }
+  }
 }
 
 function convert(row: Row, line: number, reference: ReferenceData): EntranceRecord {
   const missing = missingColumns(row);
   if (missing.length) fail(missingColumnsMessage(missing));
+  checkCharacters(row);
 
   const idDbImport = checkedText(row, COLUMNS.id)!;
   const nameDbImport = checkedText(row, COLUMNS.attributionName)!;
@@ -127,31 +157,32 @@ function convert(row: Row, line: number, reference: ReferenceData): EntranceReco
   const below = integer(row, COLUMNS.extendBelowEntrance);
   const above = integer(row, COLUMNS.extendAboveEntrance);
   const caveDepth = verticalExtend ?? (below === null && above === null ? null : (below ?? 0) + (above ?? 0));
+  if (caveDepth !== null && !inIntegerRange(caveDepth)) {
+    fail(`Invalid integer in ${COLUMNS.extendBelowEntrance} + ${COLUMNS.extendAboveEntrance}: ${caveDepth}`);
+  }
 
   const descriptionTitle = checkedText(row, COLUMNS.descriptionTitle);
-  const descriptionCreator = checkedText(row, COLUMNS.descriptionCreator);
   const description = descriptionTitle
     ? {
         title: descriptionTitle,
         body: cell(row, COLUMNS.descriptionBody) ?? null,
         language: language(row, COLUMNS.descriptionLanguage, reference),
-        author: creatorNickname(descriptionCreator!),
+        author: creator(row, COLUMNS.descriptionCreator),
       }
     : null;
   const accessBody = cell(row, COLUMNS.accessBody);
-  const accessCreator = checkedText(row, COLUMNS.accessCreator);
   const location = accessBody
     ? {
         body: accessBody,
         language: language(row, COLUMNS.accessLanguage, reference),
-        author: creatorNickname(accessCreator!),
+        author: creator(row, COLUMNS.accessCreator),
       }
     : null;
   const license = cell(row, COLUMNS.licenseType);
 
   return {
     line,
-    key: importKey(row)!,
+    key: importKeyOf(idDbImport, nameDbImport),
     idDbImport,
     nameDbImport,
     author: description?.author ?? nameDbImport,

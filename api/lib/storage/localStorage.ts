@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,6 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import type { ReportStorage } from './reportStorage';
 
 export const LOCAL_UPLOADS_ROUTE = '/local-uploads';
+
+/** Files still being written end with this; they are never served. */
+export const PARTIAL_SUFFIX = '.partial';
 
 /**
  * The local disk, for development: `<root>/<container>/<blob name>`, mirroring the Azure layout,
@@ -28,7 +32,7 @@ export class LocalReportStorage implements ReportStorage {
       throw new Error(`Invalid blob name: ${blobName}`);
     await mkdir(path.dirname(target), { recursive: true });
     // Written aside then renamed, so a reader never sees half a report.
-    const partial = `${target}.${process.pid}.partial`;
+    const partial = `${target}.${randomUUID()}${PARTIAL_SUFFIX}`;
     try {
       await pipeline(content, createWriteStream(partial));
       await rename(partial, target);
