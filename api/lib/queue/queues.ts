@@ -14,12 +14,21 @@ export const QUEUES = Object.freeze({
   aggregate: 'csv-import-aggregate',
   aggregateDead: 'csv-import-aggregate-dead',
   email: 'csv-import-email',
+  recovery: 'csv-import-recovery',
 } as const);
+
+/** Every minute, one process checks that no batch has lost the job of its next step. */
+export const RECOVERY_CRON = '* * * * *';
 
 export interface ChunkJob {
   batchId: string;
   chunk: number;
   initiatorId: number;
+}
+
+/** A chunk given up on: by its retries (pg-boss's dead letter), or found jobless by the recovery sweep. */
+export interface DeadChunkJob extends ChunkJob {
+  reason?: string;
 }
 
 export interface BatchJob {
@@ -67,5 +76,7 @@ export function queueDefinitions(settings: Settings['queue']): [string, Omit<Que
       },
     ],
     [QUEUES.email, { ...common, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 }],
+    // Singleton: one sweep at a time across every process, however many schedules fire.
+    [QUEUES.recovery, { ...common, policy: 'singleton', retryLimit: 0, expireInSeconds: 300 }],
   ];
 }

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Job, JobWithMetadata, PgBoss } from 'pg-boss';
 import { addChunkCounts, claimBatchForAggregation } from '../batches/batchRepository';
 import { aggregateBatch, failBatchAggregation } from '../batches/finishBatch';
+import { recoverStalledBatches } from '../batches/recoverBatches';
 import { type ExecuteSql, fromExecuteSql } from '../db/pool';
 import { importChunk } from '../import/chunkImporter';
 import { chunkFailedMessage } from '../import/outcomes';
@@ -16,7 +17,7 @@ import { sendCompletionEmail } from '../notifications/completionEmail';
 import type { Mailer } from '../notifications/mailer';
 import type { Settings } from '../settings';
 import type { ReportStorage } from '../storage';
-import { type BatchJob, type ChunkJob, QUEUES } from './queues';
+import { type BatchJob, type ChunkJob, type DeadChunkJob, QUEUES, RECOVERY_CRON } from './queues';
 
 export interface WorkerDependencies {
   boss: PgBoss;
@@ -28,6 +29,9 @@ export interface WorkerDependencies {
 }
 
 const log = createLogger('worker');
+
+/** A batch younger than this is left to the pipeline: its jobs may simply not have run yet. */
+const RECOVERY_GRACE_SECONDS = 120;
 
 /** The message of a failed job's output, as pg-boss stores it (a serialised Error, usually). */
 function errorMessageOf(output: unknown): string {
@@ -85,10 +89,12 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
   await boss.work(
     QUEUES.chunkDead,
     { ...polling, batchSize: 1, includeMetadata: true, transactional: true },
-    async ([job]: JobWithMetadata<ChunkJob>[], tx: ExecuteSql) => {
-      const { batchId, chunk } = job.data;
+    async ([job]: JobWithMetadata<DeadChunkJob>[], tx: ExecuteSql) => {
+      const { batchId, chunk, reason } = job.data;
       const attempts = (job.sourceRetryCount ?? 0) + 1;
-      const message = chunkFailedMessage(attempts, errorMessageOf(job.sourceOutput));
+      const message = reason
+        ? `Chunk failed: ${reason}`
+        : chunkFailedMessage(attempts, errorMessageOf(job.sourceOutput));
       const db = fromExecuteSql(tx);
       const failures = await failUnfinishedRows(db, batchId, chunk, message);
       if (failures > 0) await addChunkCounts(db, batchId, { successes: 0, duplicates: 0, failures });
@@ -145,6 +151,14 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
       return { batchId: job.data.batchId, failed: result !== null };
     },
   );
+
+  await boss.work(QUEUES.recovery, { ...polling, batchSize: 1 }, async () => {
+    const recovered = await recoverStalledBatches(pool, boss, settings.queue.schema, RECOVERY_GRACE_SECONDS);
+    const total = recovered.completionChecks + recovered.lostChunks + recovered.aggregations;
+    if (total > 0) log.warn('Recovered batches whose next step had lost its job', { ...recovered });
+    return recovered;
+  });
+  await boss.schedule(QUEUES.recovery, RECOVERY_CRON);
 
   await boss.work(QUEUES.email, { ...polling, batchSize: 1 }, async ([job]: Job<BatchJob>[]) => {
     const sent = await sendCompletionEmail(pool, deps.mailer, settings.publicUrl, job.data.batchId);

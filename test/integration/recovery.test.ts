@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { recoverStalledBatches } from '../../api/lib/batches/recoverBatches';
+import { cachedReferenceData } from '../../api/lib/import/referenceData';
+import { QUEUES } from '../../api/lib/queue/queues';
+import { startWorkers } from '../../api/lib/queue/workers';
+import { createReportStorage } from '../../api/lib/storage';
+import { outcomesOf, submit } from '../support/imports';
+import { entranceRow } from '../support/rows';
+import { silentMailer, startTestService, type TestService, type TestUser } from '../support/testService';
+
+describe('CSVImportQueueService: recovery of batches whose jobs were lost', () => {
+  let app: TestService;
+  let admin: TestUser;
+  const recover = () =>
+    recoverStalledBatches(app.service.pool, app.service.boss, app.settings.queue.schema, 0);
+  const query = async (text: string, values: unknown[] = []) =>
+    (await app.service.pool.query(text, values)).rows;
+
+  before(async () => {
+    // No workers at first: the test decides what is lost before anything runs.
+    app = await startTestService({ settings: { import: { chunkSize: 5 }, queue: { workers: false } } });
+    admin = await app.createUser({ group: 'Administrator' });
+  });
+  after(async () => {
+    await app.stop();
+  });
+
+  it('fails the rows of chunks whose jobs are gone, then ends the batch; later sweeps find nothing', async () => {
+    const batchId = await submit(
+      app,
+      admin,
+      Array.from({ length: 10 }, () => entranceRow()),
+    );
+    await query(`DELETE FROM pgboss.job WHERE name = $1 AND data->>'batchId' = $2`, [QUEUES.chunk, batchId]);
+
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 2, aggregations: 0 });
+    assert.deepEqual(
+      await recover(),
+      { completionChecks: 0, lostChunks: 0, aggregations: 0 },
+      'the dead letters are live',
+    );
+
+    const { pool, boss, settings } = app.service;
+    await startWorkers({
+      boss,
+      pool,
+      settings,
+      referenceData: cachedReferenceData(pool),
+      storage: createReportStorage(settings),
+      mailer: silentMailer(),
+    });
+    const status = await app.waitForBatch(batchId, admin.token);
+    assert.equal(status.status, 'completed');
+    assert.deepEqual(status.result?.summary, { successes: 0, duplicates: 0, failures: 10 });
+    for (const outcome of await outcomesOf(app, batchId)) {
+      assert.equal(outcome.message, 'Chunk failed: its import job was lost');
+    }
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 0 });
+  });
+
+  it('re-runs a lost completion check and a lost aggregation', async () => {
+    const batchId = await submit(app, admin, [entranceRow(), entranceRow()]);
+    await app.waitForBatch(batchId, admin.token);
+    const rewind = (status: string) =>
+      query(`UPDATE t_job_batch SET status = $2, result = NULL, completed_at = NULL WHERE id = $1`, [
+        batchId,
+        status,
+      ]);
+
+    await rewind('active');
+    assert.deepEqual(await recover(), { completionChecks: 1, lostChunks: 0, aggregations: 0 });
+    assert.equal((await app.waitForBatch(batchId, admin.token)).status, 'completed');
+
+    await rewind('aggregating');
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 1 });
+    const status = await app.waitForBatch(batchId, admin.token);
+    assert.equal(status.status, 'completed');
+    assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 0 });
+    const [{ n }] = await query('SELECT count(*)::int AS n FROM t_notification WHERE id_job_batch = $1', [
+      batchId,
+    ]);
+    assert.equal(n, 1, 'still one notification');
+  });
+});
