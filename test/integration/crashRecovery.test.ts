@@ -1,40 +1,28 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { submit } from '../support/imports';
+import { type ServiceProcess, startServiceProcess } from '../support/processes';
 import { entranceRow } from '../support/rows';
 import { startTestService, TEST_SALT, type TestService } from '../support/testService';
 
-/** A worker-only process (`app.ts --worker-only`), started in its own process group so it can be killed whole. */
-function startWorker(app: TestService): ChildProcess {
-  return spawn('npx', ['tsx', 'app.ts', '--worker-only'], {
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: app.service.databaseUrl,
-      TOKEN_SALT: TEST_SALT,
-      PUBLIC_URL: app.url,
-      LOCAL_UPLOADS_DIR: app.settings.storage.localDir,
-      IMPORT_CHUNK_EXPIRE: '3',
-      IMPORT_REPORT_EXPIRE: '3',
-      QUEUE_SUPERVISE_INTERVAL: '1',
-      LOG_LEVEL: 'silent',
-    },
+/** A worker-only process whose death the test decides. */
+function startWorker(app: TestService): ServiceProcess {
+  return startServiceProcess(['--worker-only'], {
+    NODE_ENV: 'production',
+    DATABASE_URL: app.service.databaseUrl,
+    TOKEN_SALT: TEST_SALT,
+    PUBLIC_URL: app.url,
+    LOCAL_UPLOADS_DIR: app.settings.storage.localDir,
+    IMPORT_CHUNK_EXPIRE: '3',
+    IMPORT_REPORT_EXPIRE: '3',
+    IMPORT_CHUNK_RETRY_DELAY: '1',
+    QUEUE_SUPERVISE_INTERVAL: '1',
+    LOG_LEVEL: 'warn',
   });
-}
-
-function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 describe('CSVImportQueueService: crash recovery', () => {
   let app: TestService;
-  const workers: ChildProcess[] = [];
+  const workers: ServiceProcess[] = [];
 
   before(async () => {
     // The API process runs no workers: the work happens in the processes this test kills.
@@ -67,9 +55,8 @@ describe('CSVImportQueueService: crash recovery', () => {
   });
   after(async () => {
     // The surviving worker is stopped as an operator would stop it; whatever is left is then killed.
-    for (const worker of workers) kill(worker, 'SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    for (const worker of workers) kill(worker);
+    for (const worker of workers) await worker.stop('SIGTERM', 10_000);
+    for (const worker of workers) await worker.stop('SIGKILL', 5000);
     await app.stop();
   });
 
@@ -86,8 +73,8 @@ describe('CSVImportQueueService: crash recovery', () => {
   }
 
   /** Kills the worker process, and ends its orphaned session as the server would on a lost client. */
-  async function crash(worker: ChildProcess): Promise<void> {
-    kill(worker);
+  async function crash(worker: ServiceProcess): Promise<void> {
+    await worker.stop('SIGKILL');
     await app.service.pool.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()",
     );

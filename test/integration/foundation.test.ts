@@ -4,7 +4,8 @@ import jwt from 'jsonwebtoken';
 import pg from 'pg';
 import { migrateDatabase } from '../../api/lib/db/migrate';
 import { LOCALE_BY_LANGUAGE } from '../../api/lib/notifications/emailTemplates';
-import { cutOffDatabase, emptyDatabase, migratedDatabase } from '../support/database';
+import { cutOffDatabase, emptyDatabase, freePort, migratedDatabase } from '../support/database';
+import { startServiceProcess } from '../support/processes';
 import { startTestService, TEST_SALT, type TestService } from '../support/testService';
 
 function run(command: string, args: string[], env: Record<string, string | undefined>) {
@@ -202,6 +203,34 @@ describe('Foundation: health when the database is down', () => {
       assert.deepEqual(res.body, { status: 'error', database: 'error', queue: 'error' });
     } finally {
       await app.stop().catch(() => {});
+    }
+  });
+});
+
+describe('Foundation: several processes on one database', () => {
+  it('start together (API and worker), stop on SIGTERM, and restart on what the others set up', async function () {
+    this.timeout(120_000);
+    const databaseUrl = await emptyDatabase();
+    const common = { DATABASE_URL: databaseUrl, TOKEN_SALT: TEST_SALT, NODE_ENV: 'production' };
+    const apiPort = await freePort();
+    const api = startServiceProcess([], { ...common, PORT: String(apiPort), API_ONLY: 'true' });
+    const worker = startServiceProcess(['--worker-only'], common);
+    try {
+      await Promise.all([api.waitFor(/Listening on/), worker.waitFor(/Worker-only process started/)]);
+      const health = await fetch(`http://127.0.0.1:${apiPort}/api/v1/health`);
+      assert.equal(health.status, 200);
+      assert.equal(await worker.stop(), true, 'the worker stopped on SIGTERM');
+      assert.match(worker.output(), /SIGTERM received: stopping/);
+
+      const again = startServiceProcess(['--worker-only'], common);
+      try {
+        await again.waitFor(/Worker-only process started/);
+      } finally {
+        assert.equal(await again.stop(), true);
+      }
+    } finally {
+      assert.equal(await api.stop(), true, 'the API stopped on SIGTERM');
+      await worker.stop('SIGKILL');
     }
   });
 });

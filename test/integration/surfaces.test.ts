@@ -25,7 +25,7 @@ describe('Foundation: docs, static pages and logs', () => {
     assert.match(page.headers['content-type'], /^text\/html/);
     const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)]
       .map((m) => m[1])
-      .filter((s) => !s.startsWith('data:'));
+      .filter((s) => !s.startsWith('data:') && !s.startsWith('#'));
     assert.ok(sources.length >= 3);
     for (const source of sources) {
       assert.ok(source.startsWith('/'), `${source} is not served by the app`);
@@ -39,7 +39,7 @@ describe('Foundation: docs, static pages and logs', () => {
     assert.equal(page.status, 200);
     const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)]
       .map((m) => m[1])
-      .filter((s) => !s.startsWith('data:'));
+      .filter((s) => !s.startsWith('data:') && !s.startsWith('#'));
     for (const source of sources) {
       assert.ok(source.startsWith('/'), `${source} is not served by the app`);
       assert.equal((await app.http().get(source)).status, 200, source);

@@ -58,7 +58,7 @@ export async function startTestService(
     ...base,
     port,
     publicUrl: `http://127.0.0.1:${port}`,
-    databaseUrl: await migratedDatabase(),
+    databaseUrl: options.settings?.databaseUrl ?? (await migratedDatabase()),
     tokenSalt: TEST_SALT,
     ...options.settings,
     import: { ...base.import, chunkSize: 25, ...options.settings?.import },

@@ -38,8 +38,9 @@ async function ensureQueue(
 ): Promise<void> {
   const existing = await boss.getQueue(name);
   if (existing) {
-    // Keep a deployed queue's policy in step with the configuration.
-    const { retryDelayMax: _retryDelayMax, ...updatable } = options ?? {};
+    // Keep a deployed queue's retry and expiry settings in step with the configuration. Its policy
+    // (and a few other options) are fixed at creation: pg-boss refuses to change them.
+    const { retryDelayMax: _retryDelayMax, policy: _policy, ...updatable } = options ?? {};
     await boss.updateQueue(name, updatable);
     return;
   }

@@ -102,7 +102,7 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
       log.error('Chunk gave up; its rows are recorded as failures', {
         batch: batchId,
         chunk,
-        attempts,
+        why: message,
         failures,
       });
       return { batchId, chunk, failures };
