@@ -27,6 +27,12 @@ export class AzureReportStorage implements ReportStorage {
   }
 
   static fromSettings(settings: Settings['storage']): AzureReportStorage {
+    // Report links are SAS URLs signed with the account key: a SAS-only connection string cannot make them.
+    if (settings.azureConnectionString && !/(^|;)\s*AccountKey=/i.test(settings.azureConnectionString)) {
+      throw new Error(
+        'AZURE_STORAGE_CONNECTION_STRING must contain AccountKey=…: the report links are SAS URLs signed with the account key.',
+      );
+    }
     // Few, quick SDK retries: the aggregation job retries with its own back-off, and an outage must
     // surface in seconds, not after minutes of silent retrying inside one attempt.
     const options = {
