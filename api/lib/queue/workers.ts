@@ -45,24 +45,18 @@ async function enqueueCompletionCheck(boss: PgBoss, tx: ExecuteSql, batchId: str
   await boss.send(QUEUES.completionCheck, { batchId } satisfies BatchJob, { db: tx });
 }
 
-export async function startWorkers(deps: WorkerDependencies): Promise<void> {
+/** One handler per queue. Each takes one job and returns what pg-boss stores as the job's output. */
+export function pipelineHandlers(deps: WorkerDependencies) {
   const { boss, pool, settings } = deps;
-  // NOTIFY wakes workers the moment a job is created, but after each job pg-boss waits one interval
-  // before fetching again, backlog or not: the interval stays short so a batch's chunks drain quickly.
-  const polling = {
-    pollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
-    notifyPollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
-  };
   const finishDeps = { pool, boss, storage: deps.storage, log };
 
-  await boss.work(
-    QUEUES.chunk,
-    { ...polling, batchSize: 1, localConcurrency: settings.queue.chunkConcurrency, transactional: true },
-    async ([job]: Job<ChunkJob>[], tx: ExecuteSql) => {
+  return {
+    /** Imports a chunk; its rows, counters and next job commit with the job's completion. */
+    async importChunk([job]: Job<ChunkJob>[], tx: ExecuteSql) {
       const { batchId, chunk } = job.data;
       const scope = log.child(`batch ${batchId.slice(0, 8)} chunk ${chunk}`);
-      const started = Date.now();
       const attempt = `${job.retryCount + 1}/${settings.queue.chunkRetryLimit + 1}`;
+      const started = Date.now();
       try {
         const db = fromExecuteSql(tx);
         const summary = await importChunk(job.data, {
@@ -83,18 +77,13 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
         throw error;
       }
     },
-  );
 
-  // A chunk whose retries ran out: its rows become failures, so the batch still ends and adds up.
-  await boss.work(
-    QUEUES.chunkDead,
-    { ...polling, batchSize: 1, includeMetadata: true, transactional: true },
-    async ([job]: JobWithMetadata<DeadChunkJob>[], tx: ExecuteSql) => {
+    /** A chunk given up on: its unfinished rows become failures, so the batch still ends and adds up. */
+    async failDeadChunk([job]: JobWithMetadata<DeadChunkJob>[], tx: ExecuteSql) {
       const { batchId, chunk, reason } = job.data;
-      const attempts = (job.sourceRetryCount ?? 0) + 1;
       const message = reason
         ? `Chunk failed: ${reason}`
-        : chunkFailedMessage(attempts, errorMessageOf(job.sourceOutput));
+        : chunkFailedMessage((job.sourceRetryCount ?? 0) + 1, errorMessageOf(job.sourceOutput));
       const db = fromExecuteSql(tx);
       const failures = await failUnfinishedRows(db, batchId, chunk, message);
       if (failures > 0) await addChunkCounts(db, batchId, { successes: 0, duplicates: 0, failures });
@@ -107,62 +96,96 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
       });
       return { batchId, chunk, failures };
     },
-  );
 
-  // The atomic end-of-batch decision; only the winner enqueues the aggregation, in the same transaction.
-  await boss.work(
-    QUEUES.completionCheck,
-    { ...polling, batchSize: 1, localConcurrency: 2, transactional: true },
-    async ([job]: Job<BatchJob>[], tx: ExecuteSql) => {
-      const claimed = await claimBatchForAggregation(fromExecuteSql(tx), job.data.batchId);
-      if (claimed)
-        await boss.send(QUEUES.aggregate, { batchId: job.data.batchId } satisfies BatchJob, { db: tx });
-      return { batchId: job.data.batchId, claimed };
+    /** The atomic end-of-batch decision; only its winner enqueues the aggregation, in the same transaction. */
+    async checkCompletion([job]: Job<BatchJob>[], tx: ExecuteSql) {
+      const { batchId } = job.data;
+      const claimed = await claimBatchForAggregation(fromExecuteSql(tx), batchId);
+      if (claimed) await boss.send(QUEUES.aggregate, { batchId } satisfies BatchJob, { db: tx });
+      return { batchId, claimed };
     },
-  );
 
-  await boss.work(QUEUES.aggregate, { ...polling, batchSize: 1 }, async ([job]: Job<BatchJob>[]) => {
-    try {
-      const result = await aggregateBatch(finishDeps, job.data.batchId);
-      return { batchId: job.data.batchId, finished: result !== null };
-    } catch (error) {
-      log.warn('Report generation failed; the queue will retry it', {
-        batch: job.data.batchId,
-        attempt: job.retryCount + 1,
-        error: coerceError(error),
-      });
-      throw error;
-    }
-  });
+    async aggregate([job]: Job<BatchJob>[]) {
+      const { batchId } = job.data;
+      try {
+        return { batchId, finished: (await aggregateBatch(finishDeps, batchId)) !== null };
+      } catch (error) {
+        const attempt = job.retryCount + 1;
+        log.warn('Report generation failed; the queue will retry it', {
+          batch: batchId,
+          attempt,
+          error: coerceError(error),
+        });
+        throw error;
+      }
+    },
 
-  await boss.work(
-    QUEUES.aggregateDead,
-    { ...polling, batchSize: 1, includeMetadata: true },
-    async ([meta]: JobWithMetadata<BatchJob>[]) => {
-      const job = meta;
-      const attempts = (meta.sourceRetryCount ?? 0) + 1;
+    /** Reports that could not be written after every retry: the batch fails, and its initiator is told. */
+    async failDeadAggregation([job]: JobWithMetadata<BatchJob>[]) {
+      const { batchId } = job.data;
+      const attempts = (job.sourceRetryCount ?? 0) + 1;
       const result = await failBatchAggregation(
         finishDeps,
-        job.data.batchId,
+        batchId,
         attempts,
-        errorMessageOf(meta.sourceOutput),
+        errorMessageOf(job.sourceOutput),
       );
-      log.error('Reports could not be written; the batch failed', { batch: job.data.batchId, attempts });
-      return { batchId: job.data.batchId, failed: result !== null };
+      log.error('Reports could not be written; the batch failed', { batch: batchId, attempts });
+      return { batchId, failed: result !== null };
     },
+
+    async recover() {
+      const recovered = await recoverStalledBatches(
+        pool,
+        boss,
+        settings.queue.schema,
+        RECOVERY_GRACE_SECONDS,
+      );
+      const total = recovered.completionChecks + recovered.lostChunks + recovered.aggregations;
+      if (total > 0) log.warn('Recovered batches whose next step had lost its job', { ...recovered });
+      return recovered;
+    },
+
+    async email([job]: Job<BatchJob>[]) {
+      const { batchId } = job.data;
+      const sent = await sendCompletionEmail(pool, deps.mailer, settings.publicUrl, batchId);
+      log.info(sent ? 'Completion email sent' : 'No completion email to send', { batch: batchId });
+      return { batchId, sent };
+    },
+  };
+}
+
+export async function startWorkers(deps: WorkerDependencies): Promise<void> {
+  const { boss, settings } = deps;
+  const handle = pipelineHandlers(deps);
+  // One job per handler call, so its return value is stored as the job's output. NOTIFY wakes workers
+  // the moment a job is created, but after each job pg-boss waits one interval before fetching again,
+  // backlog or not: the interval stays short so a batch's chunks drain quickly.
+  const one = {
+    batchSize: 1,
+    pollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
+    notifyPollingIntervalSeconds: settings.queue.pollingIntervalSeconds,
+  };
+  const concurrency = settings.queue.chunkConcurrency;
+
+  await boss.work(
+    QUEUES.chunk,
+    { ...one, localConcurrency: concurrency, transactional: true },
+    handle.importChunk,
   );
-
-  await boss.work(QUEUES.recovery, { ...polling, batchSize: 1 }, async () => {
-    const recovered = await recoverStalledBatches(pool, boss, settings.queue.schema, RECOVERY_GRACE_SECONDS);
-    const total = recovered.completionChecks + recovered.lostChunks + recovered.aggregations;
-    if (total > 0) log.warn('Recovered batches whose next step had lost its job', { ...recovered });
-    return recovered;
-  });
+  await boss.work(
+    QUEUES.chunkDead,
+    { ...one, includeMetadata: true, transactional: true },
+    handle.failDeadChunk,
+  );
+  await boss.work(
+    QUEUES.completionCheck,
+    { ...one, localConcurrency: 2, transactional: true },
+    handle.checkCompletion,
+  );
+  await boss.work(QUEUES.aggregate, one, handle.aggregate);
+  await boss.work(QUEUES.aggregateDead, { ...one, includeMetadata: true }, handle.failDeadAggregation);
+  await boss.work(QUEUES.email, one, handle.email);
+  await boss.work(QUEUES.recovery, one, handle.recover);
   await boss.schedule(QUEUES.recovery, RECOVERY_CRON);
-
-  await boss.work(QUEUES.email, { ...polling, batchSize: 1 }, async ([job]: Job<BatchJob>[]) => {
-    const sent = await sendCompletionEmail(pool, deps.mailer, settings.publicUrl, job.data.batchId);
-    log.info(sent ? 'Completion email sent' : 'No completion email to send', { batch: job.data.batchId });
-    return { batchId: job.data.batchId, sent };
-  });
 }
