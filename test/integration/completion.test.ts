@@ -235,6 +235,7 @@ describe('Batch completion: notifications endpoints', () => {
     });
     assert.equal(huge.status, 413);
     assert.equal((await app.http().get('/api/v1/notifications')).status, 401);
+    assert.equal((await app.http().patch(`/api/v1/notifications/${id}`).send({ read: true })).status, 401);
   });
 });
 
