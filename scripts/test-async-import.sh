@@ -8,6 +8,7 @@
 #   BASE_URL       server to test (default http://localhost:1337)
 #   TOKEN_SALT     required: the server's TOKEN_SALT, used to sign an administrator token
 #   SMOKE_USER_ID  id of an administrator caver the token speaks for (default 1, the dev admin)
+#   SMOKE_TIMEOUT_SECONDS  how long to wait for the batch to finish (default 300)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -400,8 +400,7 @@ describe('Batch completion: storage outage', () => {
         [status.batchId],
       );
       assert.equal(rows[0].n, 1);
-      const deadline = Date.now() + 10_000;
-      while (mailer.sent.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await mailer.waitFor(1);
       assert.equal(mailer.sent.length, 1);
       assert.match(mailer.sent[0].subject, /failed/);
       assert.match(mailer.sent[0].text, /could not be stored/);
@@ -418,11 +417,7 @@ describe('Batch completion: concurrent completion checks', () => {
     try {
       const admin = await app.createUser({ group: 'Administrator' });
       const status = await importAndWait(app, admin, [entranceRow()]);
-      const settle = async () => {
-        const deadline = Date.now() + 5000;
-        while (mailer.sent.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      };
-      await settle();
+      await mailer.waitFor(1);
       assert.equal(mailer.sent.length, 1);
 
       // Rewind the batch to "every chunk done, not yet aggregated" and fire 12 checks at once.

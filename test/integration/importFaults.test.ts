@@ -18,13 +18,10 @@ describe('CSVImportQueueService: faults', () => {
     await app.stop();
   });
 
-  const query = async (text: string, values: unknown[] = []) =>
-    (await app.service.pool.query(text, values)).rows;
-
   it('retries a chunk whose transaction failed, and imports its rows exactly once', async () => {
     // The first chunk to record its counts fails once, after all its entrance writes: the whole
     // chunk must roll back and the retry must not find half of it already written.
-    await query(`
+    await app.query(`
       CREATE SEQUENCE fail_once;
       CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -39,21 +36,21 @@ describe('CSVImportQueueService: faults', () => {
       const status = await importAndWait(app, admin, rows);
       assert.equal(status.status, 'completed');
       assert.deepEqual(status.result?.summary, { successes: 30, duplicates: 0, failures: 0 });
-      const [{ entrances, caves, names }] = await query(
+      const [{ entrances, caves, names }] = await app.query(
         `SELECT (SELECT count(*)::int FROM t_entrance WHERE id_job_batch = $1) AS entrances,
                 (SELECT count(*)::int FROM t_cave WHERE id_job_batch = $1) AS caves,
                 (SELECT count(*)::int FROM t_name WHERE id_job_batch = $1) AS names`,
         [status.batchId],
       );
       assert.deepEqual([entrances, caves, names], [30, 30, 60]);
-      const [{ retried }] = await query(
+      const [{ retried }] = await app.query(
         `SELECT count(*)::int AS retried FROM pgboss.job
           WHERE name = 'csv-import-chunk' AND data->>'batchId' = $1 AND retry_count > 0`,
         [status.batchId],
       );
       assert.equal(retried, 1, 'exactly one chunk needed a second attempt');
     } finally {
-      await query(
+      await app.query(
         'DROP TRIGGER fail_once ON t_job_batch; DROP FUNCTION fail_once(); DROP SEQUENCE fail_once;',
       );
     }
@@ -61,7 +58,7 @@ describe('CSVImportQueueService: faults', () => {
 
   it('turns the rows of a chunk that exhausts its retries into failures, and still ends the batch', async () => {
     // Chunks holding a row labelled "Cursed" can never record their counts.
-    await query(`
+    await app.query(`
       CREATE FUNCTION always_fail() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.successes > OLD.successes AND EXISTS (
@@ -88,18 +85,18 @@ describe('CSVImportQueueService: faults', () => {
       for (const o of failed) {
         assert.equal(o.message, 'Chunk failed after 3 attempts: storage node lost (simulated)');
       }
-      const [{ n }] = await query(
+      const [{ n }] = await app.query(
         "SELECT count(*)::int AS n FROM t_name WHERE id_job_batch = $1 AND name = 'Cursed'",
         [status.batchId],
       );
       assert.equal(n, 0, 'nothing of the failed chunk was written');
     } finally {
-      await query('DROP TRIGGER always_fail ON t_job_batch; DROP FUNCTION always_fail();');
+      await app.query('DROP TRIGGER always_fail ON t_job_batch; DROP FUNCTION always_fail();');
     }
   });
 
   it('isolates a row the database rejects so that it fails alone', async () => {
-    await query(`
+    await app.query(`
       CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'name % is not allowed', NEW.name; END $$;
       CREATE TRIGGER poison BEFORE INSERT ON t_name FOR EACH ROW WHEN (NEW.name = 'Poison')
@@ -116,13 +113,13 @@ describe('CSVImportQueueService: faults', () => {
         id_entrance: null,
         id_cave: null,
       });
-      const [{ entrances }] = await query(
+      const [{ entrances }] = await app.query(
         'SELECT count(*)::int AS entrances FROM t_entrance WHERE id_job_batch = $1',
         [status.batchId],
       );
       assert.equal(entrances, 3, "the rejected row's entrance was rolled back with it");
     } finally {
-      await query('DROP TRIGGER poison ON t_name; DROP FUNCTION poison();');
+      await app.query('DROP TRIGGER poison ON t_name; DROP FUNCTION poison();');
     }
   });
 

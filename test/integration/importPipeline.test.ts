@@ -14,9 +14,6 @@ describe('CSVImportQueueService: import pipeline', () => {
     await app.stop();
   });
 
-  const query = async (text: string, values: unknown[] = []) =>
-    (await app.service.pool.query(text, values)).rows;
-
   it('imports fresh rows: cave, entrance, names, description and location, attributed to the author', async () => {
     const row = entranceRow({
       id: 'fresh-1',
@@ -40,7 +37,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(outcome.outcome, 'success');
     assert.equal(outcome.message, null);
 
-    const [entrance] = await query('SELECT * FROM t_entrance WHERE id = $1', [outcome.id_entrance]);
+    const [entrance] = await app.query('SELECT * FROM t_entrance WHERE id = $1', [outcome.id_entrance]);
     assert.equal(entrance.id_cave, outcome.id_cave);
     assert.equal(entrance.id_country, 'CH');
     assert.equal(entrance.id_db_import, 'fresh-1');
@@ -53,20 +50,20 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(entrance.date_inscription.toISOString().slice(0, 10), '2024-03-01');
     assert.equal(entrance.date_reviewed.toISOString().slice(0, 10), '2024-05-06');
 
-    const [author] = await query('SELECT id, mail, password FROM t_caver WHERE nickname = $1', [
+    const [author] = await app.query('SELECT id, mail, password FROM t_caver WHERE nickname = $1', [
       'Alfred Bögli',
     ]);
     assert.equal(author.mail, null, 'an import author is not a user');
     assert.equal(author.password, null);
     assert.equal(entrance.id_author, author.id);
 
-    const [cave] = await query('SELECT * FROM t_cave WHERE id = $1', [outcome.id_cave]);
+    const [cave] = await app.query('SELECT * FROM t_cave WHERE id = $1', [outcome.id_cave]);
     assert.deepEqual(
       [cave.length, cave.depth, cave.id_author, cave.id_job_batch],
       [350, 120, author.id, status.batchId],
     );
 
-    const names = await query(
+    const names = await app.query(
       'SELECT name, id_language, is_main, id_cave, id_entrance, id_author FROM t_name WHERE id_job_batch = $1 ORDER BY id',
       [status.batchId],
     );
@@ -96,13 +93,15 @@ describe('CSVImportQueueService: import pipeline', () => {
         id_author: author.id,
       },
     ]);
-    const [description] = await query('SELECT * FROM t_description WHERE id_entrance = $1', [entrance.id]);
+    const [description] = await app.query('SELECT * FROM t_description WHERE id_entrance = $1', [
+      entrance.id,
+    ]);
     assert.deepEqual(
       [description.title, description.body, description.id_language, description.id_author],
       ['Overview', 'One of the longest caves.', 'eng', author.id],
     );
     assert.ok(description.id_license, 'license resolved from dct:rights/karstlink:licenseType');
-    const [location] = await query(
+    const [location] = await app.query(
       'SELECT l.body, l.id_language, c.nickname FROM t_location l JOIN t_caver c ON c.id = l.id_author WHERE id_entrance = $1',
       [entrance.id],
     );
@@ -128,7 +127,7 @@ describe('CSVImportQueueService: import pipeline', () => {
       id_entrance: existing,
       id_cave: null,
     });
-    const duplicates = await query('SELECT * FROM t_entrance_duplicate WHERE id_job_batch = $1', [
+    const duplicates = await app.query('SELECT * FROM t_entrance_duplicate WHERE id_job_batch = $1', [
       second.batchId,
     ]);
     assert.equal(duplicates.length, 1);
@@ -136,7 +135,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(duplicates[0].id_author, admin.id);
     assert.equal(duplicates[0].content.idDbImport, 'dup-existing');
     assert.equal(duplicates[0].content.name.text, 'Renamed');
-    const [{ n }] = await query('SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1', [
+    const [{ n }] = await app.query('SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1', [
       'dup-existing',
     ]);
     assert.equal(n, 1, 'no second entrance');
@@ -156,7 +155,7 @@ describe('CSVImportQueueService: import pipeline', () => {
       entranceRow(describedBy('Only On A Failure', { 'gn:countryCode': 'ZZ' })),
     ]);
     assert.deepEqual(status.result?.summary, { successes: 0, duplicates: 1, failures: 1 });
-    const authors = await query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
+    const authors = await app.query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
     assert.deepEqual(authors, []);
   });
 
@@ -175,7 +174,7 @@ describe('CSVImportQueueService: import pipeline', () => {
   it('treats a deleted entrance as free: its key can be imported again', async () => {
     const row = entranceRow({ id: 'was-deleted' });
     const first = await importAndWait(app, admin, [row]);
-    await query('UPDATE t_entrance SET is_deleted = true WHERE id_job_batch = $1', [first.batchId]);
+    await app.query('UPDATE t_entrance SET is_deleted = true WHERE id_job_batch = $1', [first.batchId]);
     const again = await importAndWait(app, admin, [row]);
     assert.deepEqual(again.result?.summary, { successes: 1, duplicates: 0, failures: 0 });
   });
@@ -205,7 +204,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(outcomes[1].message, 'Invalid latitude: 123');
     assert.equal(outcomes[2].id_entrance, outcomes[0].id_entrance);
     assert.equal(outcomes[4].id_entrance, outcomes[3].id_entrance);
-    const duplicates = await query(
+    const duplicates = await app.query(
       'SELECT id_entrance FROM t_entrance_duplicate WHERE id_job_batch = $1 ORDER BY id',
       [status.batchId],
     );
@@ -234,7 +233,7 @@ describe('CSVImportQueueService: import pipeline', () => {
       outcomes.slice(1).map((o) => [o.outcome, o.message, o.id_entrance]),
       bad.map(([, message]) => ['failure', message, null]),
     );
-    const [{ n }] = await query('SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1', [
+    const [{ n }] = await app.query('SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1', [
       status.batchId,
     ]);
     assert.equal(n, 1);
@@ -248,7 +247,7 @@ describe('CSVImportQueueService: import pipeline', () => {
       names.map((name) => entranceRow({ 'rdfs:label': name, 'dct:rights/cc:attributionName': 'クラブ' })),
     );
     assert.deepEqual(status.result?.summary, { successes: 4, duplicates: 0, failures: 0 });
-    const stored = await query(
+    const stored = await app.query(
       'SELECT name FROM t_name WHERE id_job_batch = $1 AND id_cave IS NOT NULL ORDER BY id',
       [status.batchId],
     );
@@ -270,9 +269,11 @@ describe('CSVImportQueueService: import pipeline', () => {
     const status = await importAndWait(app, admin, rows);
     assert.equal(status.progress.totalChunks, 5);
     assert.deepEqual(status.result?.summary, { successes: 120, duplicates: 0, failures: 0 });
-    const authors = await query('SELECT id FROM t_caver WHERE nickname = $1', ['Shared Author Everywhere']);
+    const authors = await app.query('SELECT id FROM t_caver WHERE nickname = $1', [
+      'Shared Author Everywhere',
+    ]);
     assert.equal(authors.length, 1);
-    const [{ n }] = await query(
+    const [{ n }] = await app.query(
       'SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1 AND id_author = $2',
       [status.batchId, authors[0].id],
     );
@@ -293,7 +294,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(successes, 60, 'each key created once');
     assert.equal(duplicates, 30, 'the 30 shared keys are duplicates in one of the two batches');
     assert.equal(doneA.progress.failures + doneB.progress.failures, 0);
-    const [{ n, distinct }] = await query(
+    const [{ n, distinct }] = await app.query(
       `SELECT count(*)::int AS n, count(DISTINCT id_db_import)::int AS distinct
          FROM t_entrance WHERE id_db_import LIKE 'overlap-%' AND NOT is_deleted`,
     );

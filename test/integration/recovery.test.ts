@@ -13,8 +13,6 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
   let admin: TestUser;
   const recover = () =>
     recoverStalledBatches(app.service.pool, app.service.boss, app.settings.queue.schema, 0);
-  const query = async (text: string, values: unknown[] = []) =>
-    (await app.service.pool.query(text, values)).rows;
 
   before(async () => {
     // No workers at first: the test decides what is lost before anything runs.
@@ -31,7 +29,10 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
       admin,
       Array.from({ length: 10 }, () => entranceRow()),
     );
-    await query(`DELETE FROM pgboss.job WHERE name = $1 AND data->>'batchId' = $2`, [QUEUES.chunk, batchId]);
+    await app.query(`DELETE FROM pgboss.job WHERE name = $1 AND data->>'batchId' = $2`, [
+      QUEUES.chunk,
+      batchId,
+    ]);
 
     assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 2, aggregations: 0 });
     assert.deepEqual(
@@ -62,7 +63,7 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
     const batchId = await submit(app, admin, [entranceRow(), entranceRow()]);
     await app.waitForBatch(batchId, admin.token);
     const rewind = (status: string) =>
-      query(`UPDATE t_job_batch SET status = $2, result = NULL, completed_at = NULL WHERE id = $1`, [
+      app.query(`UPDATE t_job_batch SET status = $2, result = NULL, completed_at = NULL WHERE id = $1`, [
         batchId,
         status,
       ]);
@@ -76,7 +77,7 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
     const status = await app.waitForBatch(batchId, admin.token);
     assert.equal(status.status, 'completed');
     assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 0 });
-    const [{ n }] = await query('SELECT count(*)::int AS n FROM t_notification WHERE id_job_batch = $1', [
+    const [{ n }] = await app.query('SELECT count(*)::int AS n FROM t_notification WHERE id_job_batch = $1', [
       batchId,
     ]);
     assert.equal(n, 1, 'still one notification');

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import supertest from 'supertest';
 import type { GroupName } from '../../api/lib/auth/groups';
 import { signToken } from '../../api/lib/auth/tokens';
@@ -32,6 +33,8 @@ export interface TestService {
   settings: Settings;
   url: string;
   http: () => supertest.Agent;
+  /** Rows of one SQL statement on the service's database. */
+  query(text: string, values?: unknown[]): Promise<pg.QueryResultRow[]>;
   createUser(options?: { group?: GroupName; language?: string; nickname?: string }): Promise<TestUser>;
   waitForBatch(batchId: string, token: string, timeoutMs?: number): Promise<JobStatus>;
   stop(): Promise<void>;
@@ -99,6 +102,7 @@ export async function startTestService(
     settings,
     url,
     http,
+    query: async (text, values = []) => (await service.pool.query(text, values)).rows,
     async createUser({ group = 'User', language = 'eng', nickname } = {}) {
       const n = ++users;
       const email = `user${n}-${process.pid}@example.org`;
@@ -142,10 +146,20 @@ export async function startTestService(
 }
 
 /** Collects emails instead of printing them. */
-export function silentMailer(): Mailer & { sent: { to: string; subject: string; text: string }[] } {
+export function silentMailer(): Mailer & {
+  sent: { to: string; subject: string; text: string }[];
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+} {
   const sent: { to: string; subject: string; text: string }[] = [];
   return {
     sent,
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sent.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} emails, ${sent.length} sent`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async send(to, email) {
       sent.push({ to, subject: email.subject, text: email.text });
     },

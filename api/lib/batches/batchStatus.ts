@@ -14,7 +14,3 @@ export const BATCH_STATUSES = Object.freeze({
 } as const);
 
 export type BatchStatus = (typeof BATCH_STATUSES)[keyof typeof BATCH_STATUSES];
-
-export const BATCH_TYPE_CSV_IMPORT = 'csv-import';
-
-export const FINAL_STATUSES: readonly BatchStatus[] = [BATCH_STATUSES.completed, BATCH_STATUSES.failed];
