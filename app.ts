@@ -2,9 +2,9 @@
  * Entry point: `npm start` (API + workers), `npm run worker` (workers only, no HTTP), and
  * `API_ONLY=true npm start` (HTTP only). Stops cleanly on SIGINT/SIGTERM.
  */
-import { createLogger } from './api/lib/log';
+import { createLogger } from './api/lib/core/log';
+import { readSettings } from './api/lib/core/settings';
 import { ConfigurationError, startService } from './api/lib/service';
-import { readSettings } from './api/lib/settings';
 
 const log = createLogger('app');
 

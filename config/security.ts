@@ -1,4 +1,4 @@
-import { readSettings } from '../api/lib/settings';
+import { readSettings } from '../api/lib/core/settings';
 
 /** CORS for a front end served from another origin (CORS_ORIGINS); no CSRF: the API takes bearer tokens. */
 const { corsOrigins } = readSettings();

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../api/lib/auth/tokens';
 import { upsertUser } from '../api/lib/auth/users';
+import { readSettings } from '../api/lib/core/settings';
 import { withTransaction } from '../api/lib/db/pool';
 import { startService } from '../api/lib/service';
-import { readSettings } from '../api/lib/settings';
 
 const { values } = parseArgs({
   options: {

@@ -7,10 +7,10 @@
 import { parseArgs } from 'node:util';
 import { isGroupName } from '../api/lib/auth/groups';
 import { upsertUser } from '../api/lib/auth/users';
+import { readSettings } from '../api/lib/core/settings';
 import { startEmbeddedPostgres } from '../api/lib/db/embeddedPostgres';
 import { migrateDatabase } from '../api/lib/db/migrate';
 import { createPool, withTransaction } from '../api/lib/db/pool';
-import { readSettings } from '../api/lib/settings';
 
 const USAGE =
   'Usage: npm run user:create -- --email E --password P --nickname N [--group Administrator|Moderator|User] [--language fra]';

@@ -1,4 +1,4 @@
-import type { BatchRow } from '../api/lib/batches/batchRepository';
+import type { BatchRow } from '../api/lib/db/sql/batches';
 
 /** The part of Waterline's model API the actions use. */
 export interface WaterlineQuery<T> extends PromiseLike<T> {

@@ -3,17 +3,13 @@
  * itself, so they cannot be handed their dependencies; they ask here instead, at request time.
  */
 import type pg from 'pg';
-import type { PgBoss } from 'pg-boss';
-import type { Mailer } from './notifications/mailer';
-import type { Settings } from './settings';
-import type { ReportStorage } from './storage';
+import type { Settings } from './core/settings';
+import type { JobQueue } from './pipeline/ports';
 
 export interface ServiceContext {
   settings: Settings;
   pool: pg.Pool;
-  boss: PgBoss | null;
-  storage: ReportStorage;
-  mailer: Mailer;
+  queue: JobQueue;
   tokenSalt: string;
 }
 

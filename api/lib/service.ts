@@ -10,15 +10,18 @@ import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { ensureDevelopmentAdmin } from './auth/users';
 import { setServiceContext } from './context';
+import { coerceError } from './core/errors';
+import { createLogger, setLogLevel } from './core/log';
+import type { Settings } from './core/settings';
 import { startEmbeddedPostgres } from './db/embeddedPostgres';
 import { migrateDatabase } from './db/migrate';
 import { createPool, withTransaction } from './db/pool';
-import { cachedReferenceData } from './import/referenceData';
-import { coerceError, createLogger, setLogLevel } from './log';
+import { jobStatusPath } from './http/paths';
 import { createMailer, type Mailer } from './notifications/mailer';
-import { startBoss } from './queue/boss';
+import type { JobQueue } from './pipeline/ports';
+import { checkQueueSchemaVersion, jobQueueOf, startBoss } from './queue/boss';
 import { startWorkers } from './queue/workers';
-import type { Settings } from './settings';
+import { cachedReferenceData } from './rows/referenceData';
 import { createReportStorage, type ReportStorage } from './storage';
 
 const log = createLogger('service');
@@ -41,6 +44,7 @@ export interface RunningService {
   databaseUrl: string;
   pool: pg.Pool;
   boss: PgBoss;
+  queue: JobQueue;
   /** The Sails app, when serving HTTP. */
   sails: SailsApp | null;
   stop(): Promise<void>;
@@ -120,13 +124,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const boss = await startBoss(databaseUrl, settings.queue, settings.dbPoolSize);
     // Graceful: running chunks finish (or are failed back to the queue) before the pool closes.
     cleanups.push(() => boss.stop({ graceful: true, timeout: 20_000 }));
+    await checkQueueSchemaVersion(pool, settings.queue.schema);
+    const queue = jobQueueOf(boss);
 
     const storage = options.storage ?? createReportStorage(settings);
     const mailer = options.mailer ?? createMailer(settings.mail);
-    setServiceContext({ settings, pool, boss, storage, mailer, tokenSalt });
+    setServiceContext({ settings, pool, queue, tokenSalt });
 
     if (settings.queue.workers) {
-      await startWorkers({ boss, pool, settings, referenceData: cachedReferenceData(pool), storage, mailer });
+      const jobUrl = (batchId: string) => `${settings.publicUrl}${jobStatusPath(batchId)}`;
+      const referenceData = cachedReferenceData(pool);
+      await startWorkers({ boss, queue, pool, settings, referenceData, storage, mailer, jobUrl });
       log.info(
         `Workers started: ${settings.queue.chunkConcurrency} concurrent chunks, reports to ${storage.description}`,
       );
@@ -138,7 +146,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       const app = sails;
       cleanups.push(() => new Promise<void>((resolve) => app.lower(() => resolve())));
     }
-    return { settings, databaseUrl, pool, boss, sails, stop };
+    return { settings, databaseUrl, pool, boss, queue, sails, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,9 @@
+import { BATCH_STATUSES } from '../lib/core/types';
+
 /**
  * t_job_batch through Waterline, for the jobs endpoints. Attribute names are the column names, so a
- * record has the same shape as the rows the pipeline reads with SQL (BatchRow).
+ * record has the shape of the rows the pipeline reads with SQL (BatchRow, api/lib/db/sql/batches.ts);
+ * a test checks every attribute against the table's real columns.
  */
 export = {
   tableName: 't_job_batch',
@@ -8,7 +11,7 @@ export = {
   attributes: {
     id: { type: 'string', required: true, columnType: 'uuid' },
     type: { type: 'string', columnType: 'varchar(50)' },
-    status: { type: 'string', isIn: ['pending', 'active', 'aggregating', 'completed', 'failed'] },
+    status: { type: 'string', isIn: Object.values(BATCH_STATUSES) },
     id_initiator: { type: 'number', columnType: 'integer' },
     created_at: { type: 'ref', columnType: 'timestamptz' },
     completed_at: { type: 'ref', columnType: 'timestamptz' },

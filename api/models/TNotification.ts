@@ -1,4 +1,4 @@
-/** t_notification through Waterline, for the notifications endpoints. */
+/** t_notification through Waterline, for the notifications endpoints; a test checks it against the table. */
 export = {
   tableName: 't_notification',
   primaryKey: 'id',

@@ -1,4 +1,8 @@
-/** Sails' built-in res.notFound(), answered as JSON like every other error of the API. */
-export = function notFound(this: { res: { status(code: number): { json(body: unknown): void } } }) {
-  this.res.status(404).json({ message: 'Not found.' });
+import type { Response } from '../../types/http';
+import { NotFoundError } from '../lib/core/errors';
+import { sendError } from '../lib/http/errors';
+
+/** Sails' built-in res.notFound() (no route matched), answered as JSON like every other error. */
+export = function notFound(this: { res: Response }) {
+  sendError(this.res, new NotFoundError('Not found.'));
 };

@@ -1,4 +1,7 @@
+import type { Response } from '../../types/http';
+import { sendError } from '../lib/http/errors';
+
 /** Sails' built-in res.serverError(), answered as JSON like every other error of the API. */
-export = function serverError(this: { res: { status(code: number): { json(body: unknown): void } } }) {
-  this.res.status(500).json({ message: 'Internal server error.' });
+export = function serverError(this: { res: Response }, error?: unknown) {
+  sendError(this.res, error ?? new Error('Sails reported a server error'));
 };

@@ -159,7 +159,7 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
     assert.equal(res.status, 413);
     assert.equal(
       res.body.message,
-      'Request body is larger than the 1mb limit. Split the file into smaller imports.',
+      'Request body is larger than the 1mb limit.',
     );
   });
 

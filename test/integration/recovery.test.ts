@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { recoverStalledBatches } from '../../api/lib/batches/recoverBatches';
-import { cachedReferenceData } from '../../api/lib/import/referenceData';
-import { QUEUES } from '../../api/lib/queue/queues';
+import { QUEUES } from '../../api/lib/core/types';
+import { recoverStalledBatches } from '../../api/lib/pipeline/recoverBatches';
 import { startWorkers } from '../../api/lib/queue/workers';
+import { cachedReferenceData } from '../../api/lib/rows/referenceData';
 import { createReportStorage } from '../../api/lib/storage';
 import { outcomesOf, submit } from '../support/imports';
 import { entranceRow } from '../support/rows';
@@ -12,7 +12,12 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
   let app: TestService;
   let admin: TestUser;
   const recover = () =>
-    recoverStalledBatches(app.service.pool, app.service.boss, app.settings.queue.schema, 0);
+    recoverStalledBatches({
+      db: app.service.pool,
+      queue: app.service.queue,
+      queueSchema: app.settings.queue.schema,
+      graceSeconds: 0,
+    });
 
   before(async () => {
     // No workers at first: the test decides what is lost before anything runs.
@@ -41,10 +46,12 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
       'the dead letters are live',
     );
 
-    const { pool, boss, settings } = app.service;
+    const { pool, boss, queue, settings } = app.service;
     await startWorkers({
       boss,
+      queue,
       pool,
+      jobUrl: (id) => `${app.url}/api/v1/jobs/${id}`,
       settings,
       referenceData: cachedReferenceData(pool),
       storage: createReportStorage(settings),

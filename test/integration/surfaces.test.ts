@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setLogLevel } from '../../api/lib/log';
+import { setLogLevel } from '../../api/lib/core/log';
 import { SPEC_PATH } from '../support/contract';
 import { entranceRow } from '../support/rows';
 import { startTestService, type TestService } from '../support/testService';

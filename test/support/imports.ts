@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { JobStatus } from '../../api/lib/batches/batchPresenter';
+import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import type { TestService, TestUser } from './testService';
 
 /** POSTs rows, expects 202, waits for the batch to end and returns its final status. */

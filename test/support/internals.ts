@@ -3,11 +3,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { insertBatch } from '../../api/lib/batches/batchRepository';
-import { resolveAuthors, writeEntrances } from '../../api/lib/import/entranceWrites';
-import type { RowOutcome } from '../../api/lib/import/outcomes';
-import { loadReferenceData } from '../../api/lib/import/referenceData';
-import { convertRow } from '../../api/lib/import/rowConversion';
+import type { RowOutcome } from '../../api/lib/core/types';
+import { insertBatch } from '../../api/lib/db/sql/batches';
+import { resolveAuthors, writeEntrances } from '../../api/lib/pipeline/entranceWrites';
+import { loadReferenceData } from '../../api/lib/rows/referenceData';
+import { convertRow } from '../../api/lib/rows/rowConversion';
 import { entranceRow } from './rows';
 
 export const entranceWrites = {

@@ -9,12 +9,13 @@ import type pg from 'pg';
 import supertest from 'supertest';
 import type { GroupName } from '../../api/lib/auth/groups';
 import { signToken } from '../../api/lib/auth/tokens';
-import { groupsOf, upsertUser } from '../../api/lib/auth/users';
-import type { JobStatus } from '../../api/lib/batches/batchPresenter';
+import { upsertUser } from '../../api/lib/auth/users';
+import { readSettings, type Settings } from '../../api/lib/core/settings';
 import { withTransaction } from '../../api/lib/db/pool';
+import { groupsOfCaver } from '../../api/lib/db/sql/cavers';
+import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import type { Mailer } from '../../api/lib/notifications/mailer';
 import { type RunningService, startService } from '../../api/lib/service';
-import { readSettings, type Settings } from '../../api/lib/settings';
 import type { ReportStorage } from '../../api/lib/storage';
 import { recordResponses } from './contract';
 import { freePort, migratedDatabase } from './database';
@@ -117,7 +118,11 @@ export async function startTestService(
         }),
       );
       const token = signToken(
-        { id, nickname: nickname ?? `${group.toLowerCase()}${n}`, groups: await groupsOf(service.pool, id) },
+        {
+          id,
+          nickname: nickname ?? `${group.toLowerCase()}${n}`,
+          groups: await groupsOfCaver(service.pool, id),
+        },
         TEST_SALT,
         '1h',
       );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { assignChunks, countChunks } from '../../api/lib/import/chunking';
+import { assignChunks, countChunks } from '../../api/lib/rows/chunking';
 
 /** Rows as their keys: a small alphabet so keys repeat, undefined for rows without a key. */
 const keysArb = fc.array(fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), { nil: undefined }), {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { importKey, importKeyOf, MANDATORY_COLUMNS, missingColumns } from '../../api/lib/import/columns';
-import type { ReferenceData } from '../../api/lib/import/referenceData';
-import { convertRow, creatorNickname } from '../../api/lib/import/rowConversion';
+import { importKey, importKeyOf, MANDATORY_COLUMNS, missingColumns } from '../../api/lib/rows/columns';
+import type { ReferenceData } from '../../api/lib/rows/referenceData';
+import { convertRow, creatorNickname } from '../../api/lib/rows/rowConversion';
 import { entranceRow, withoutColumns } from '../support/rows';
 
 const reference: ReferenceData = {

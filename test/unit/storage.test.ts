@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readSettings } from '../../api/lib/settings';
+import { readSettings } from '../../api/lib/core/settings';
 import { createReportStorage } from '../../api/lib/storage';
 
 describe('Batch completion: storage configuration', () => {

@@ -1,7 +1,9 @@
 import jwt from 'jsonwebtoken';
+import { NotAuthenticatedError } from '../core/errors';
 import type { GroupRef, TokenPayload } from './groups';
 
-export class InvalidTokenError extends Error {}
+/** A token that cannot be trusted; the message says why (missing, malformed, expired...). */
+export class InvalidTokenError extends NotAuthenticatedError {}
 
 export function signToken(payload: TokenPayload, salt: string, expiresIn: string): string {
   const { id, nickname, groups } = payload;

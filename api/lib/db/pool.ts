@@ -67,3 +67,12 @@ export async function withSavepoint<T>(db: Queryable, name: string, work: () => 
     throw error;
   }
 }
+
+/**
+ * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a
+ * server shutting down): the work is retried whole instead of failing rows that are fine.
+ */
+export function isTransientError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(40001|40P01|55P03|57014|57P0[1-3]|53\d{3}|08\d{3})$/.test(code);
+}

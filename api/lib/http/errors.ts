@@ -1,20 +1,39 @@
 /**
- * The error vocabulary of the HTTP edge: domain code throws an HttpError with the status and the
- * message a person can act on; `sendError` is the one place that turns anything thrown into JSON.
+ * The HTTP edge's one place for error answers: every domain error kind has its status in the table
+ * below, and `sendError` turns anything thrown into a status and a JSON `{ message }`. Controllers,
+ * the token policy, the body parser and Sails' default responses all answer through it.
  */
-import { coerceError, createLogger } from '../log';
+import {
+  coerceError,
+  type DomainError,
+  EnqueueFailedError,
+  ForbiddenError,
+  InvalidInputError,
+  NotAuthenticatedError,
+  NotFoundError,
+  QueueUnavailableError,
+  TooLargeError,
+  UnsupportedMediaTypeError,
+} from '../core/errors';
+import { createLogger } from '../core/log';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+type ErrorKind = abstract new (...args: never[]) => DomainError;
+
+/** Domain error kind → HTTP status. A thrown error of no kind here is a 500 whose details stay in the log. */
+const STATUS_OF: readonly (readonly [ErrorKind, number])[] = [
+  [InvalidInputError, 400],
+  [NotAuthenticatedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [TooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [QueueUnavailableError, 500],
+  [EnqueueFailedError, 500],
+];
 
 const log = createLogger('http');
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
 
 interface JsonResponse {
   headersSent: boolean;
@@ -22,19 +41,22 @@ interface JsonResponse {
   json(body: unknown): unknown;
 }
 
+export function statusOf(error: unknown): number | undefined {
+  return STATUS_OF.find(([kind]) => error instanceof kind)?.[1];
+}
+
 export function sendError(res: JsonResponse, error: unknown): void {
   if (res.headersSent) return;
-  if (error instanceof HttpError) {
-    res.status(error.status).json({ message: error.message });
+  const status = statusOf(error);
+  if (status !== undefined) {
+    res.status(status).json({ message: (error as Error).message });
     return;
   }
   log.error('Unexpected error while handling a request', { error: coerceError(error) });
-  res.status(500).json({ message: 'Internal server error.' });
+  res.status(500).json({ message: INTERNAL_ERROR_MESSAGE });
 }
 
-/**
- * Wraps a classic `(req, res)` Sails action so every rejection ends in `sendError`.
- */
+/** Wraps a classic `(req, res)` Sails action so every rejection ends in `sendError`. */
 export function action<Req, Res extends JsonResponse>(
   handler: (req: Req, res: Res) => Promise<void>,
 ): (req: Req, res: Res) => Promise<void> {

@@ -5,8 +5,17 @@ import serveStatic from 'serve-static';
 import { isAdministrator } from '../auth/groups';
 import { verifyBearer } from '../auth/tokens';
 import { serviceContext } from '../context';
-import { createLogger } from '../log';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  TooLargeError,
+  UnsupportedMediaTypeError,
+} from '../core/errors';
+import { createLogger } from '../core/log';
 import { LOCAL_UPLOADS_ROUTE, PARTIAL_SUFFIX } from '../storage/localStorage';
+import { sendError } from './errors';
+import { API_PATHS } from './paths';
 
 type Next = (error?: unknown) => void;
 interface Req {
@@ -39,8 +48,6 @@ export function requestLog(): Middleware {
     next();
   };
 }
-
-export const IMPORT_ROWS_PATH = '/api/v1/entrances/import-rows';
 
 /** Every JSON body but an import's: logins, notification updates. */
 const SMALL_BODY_LIMIT = '1mb';
@@ -76,27 +83,31 @@ export function jsonBody(): Middleware {
   return (req, res, next) => {
     const { settings, tokenSalt } = serviceContext();
     let limit = SMALL_BODY_LIMIT;
-    if (req.method === 'POST' && req.url.split('?')[0] === IMPORT_ROWS_PATH) {
+    const isImport = req.method === 'POST' && req.url.split('?')[0] === API_PATHS.importRows;
+    if (isImport) {
       if (!fromAdministrator(req as Req & { headers: Record<string, string | undefined> }, tokenSalt))
         return next();
       limit = settings.import.maxBodyBytes;
     }
     parserFor(limit)(req, res, (error?: unknown) => {
       if (!error) return next();
-      const { type, status } = error as { type?: string; status?: number };
-      if (type === 'entity.too.large') {
-        res.status(413).json({
-          message: `Request body is larger than the ${limit} limit. Split the file into smaller imports.`,
-        });
-      } else if (type === 'entity.parse.failed') {
-        res.status(400).json({ message: 'Request body is not valid JSON.' });
-      } else {
-        res
-          .status(status && status >= 400 && status < 500 ? status : 400)
-          .json({ message: 'Request body could not be read.' });
-      }
+      sendError(res, bodyError(error, limit, isImport));
     });
   };
+}
+
+/** The domain error a body parser failure stands for, with a message fitting the route. */
+function bodyError(error: unknown, limit: string, isImport: boolean): Error {
+  const { type, status } = error as { type?: string; status?: number };
+  if (type === 'entity.too.large') {
+    return new TooLargeError(
+      `Request body is larger than the ${limit} limit.${isImport ? ' Split the file into smaller imports.' : ''}`,
+    );
+  }
+  if (type === 'entity.parse.failed') return new InvalidInputError('Request body is not valid JSON.');
+  if (status === 415)
+    return new UnsupportedMediaTypeError('Request body is in an unsupported encoding or charset.');
+  return new InvalidInputError('Request body could not be read.');
 }
 
 /**
@@ -108,10 +119,8 @@ export function localUploads(): Middleware {
   return (req, res, next) => {
     const url = req.url;
     if (!url.startsWith(`${LOCAL_UPLOADS_ROUTE}/`)) return next();
-    if (url.split('?')[0].endsWith(PARTIAL_SUFFIX)) {
-      res.status(404).json({ message: 'File not found.' });
-      return;
-    }
+    if (url.split('?')[0].endsWith(PARTIAL_SUFFIX))
+      return sendError(res, new NotFoundError('File not found.'));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.status(405).json({ message: 'Local uploads are read-only.' });
       return;
@@ -131,9 +140,10 @@ export function localUploads(): Middleware {
     serve(req, res, (error?: unknown) => {
       req.url = url;
       const status = (error as { status?: number } | undefined)?.status;
-      res
-        .status(status === 403 ? 403 : 404)
-        .json({ message: status === 403 ? 'Forbidden.' : 'File not found.' });
+      sendError(
+        res,
+        status === 403 ? new ForbiddenError('Forbidden.') : new NotFoundError('File not found.'),
+      );
     });
   };
 }

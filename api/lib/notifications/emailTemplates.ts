@@ -4,8 +4,7 @@
  */
 import path from 'node:path';
 import { I18n } from 'i18n';
-import type { ReportUrls } from '../batches/batchRepository';
-import type { OutcomeCounts } from '../import/outcomes';
+import type { FinalStatus, OutcomeCounts, ReportUrls } from '../core/types';
 
 /** Interface locales by the ISO 639-3 code of t_caver.id_language. */
 export const LOCALE_BY_LANGUAGE: Readonly<Record<string, string>> = Object.freeze({
@@ -50,7 +49,7 @@ export function localeFor(languageId: string | null | undefined): string {
 export interface CompletionEmailInput {
   locale: string;
   nickname: string;
-  status: 'completed' | 'failed';
+  status: FinalStatus;
   totalRows: number;
   startedAt: Date;
   summary: OutcomeCounts;

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
-import { createLogger } from '../log';
-import type { Settings } from '../settings';
+import { createLogger } from '../core/log';
+import type { Settings } from '../core/settings';
 import type { RenderedEmail } from './emailTemplates';
 
 export interface Mailer {

@@ -1,7 +1,13 @@
+/** pg-boss, started in its own schema, and the pipeline's view of it (`JobQueue`). */
 import { PgBoss } from 'pg-boss';
-import { coerceError, createLogger } from '../log';
-import type { Settings } from '../settings';
-import { QUEUES, queueDefinitions } from './queues';
+import { coerceError } from '../core/errors';
+import { createLogger } from '../core/log';
+import type { Settings } from '../core/settings';
+import { QUEUES } from '../core/types';
+import { type Queryable, toExecuteSql } from '../db/pool';
+import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../db/sql/queueJobs';
+import type { EnqueueOptions, JobQueue } from '../pipeline/ports';
+import { queueDefinitions } from './queues';
 
 const log = createLogger('queue');
 
@@ -29,6 +35,16 @@ export async function startBoss(
     await ensureQueue(boss, name, options);
   }
   return boss;
+}
+
+/** Warns when pg-boss's tables are not the version the recovery sweep's SQL was written against. */
+export async function checkQueueSchemaVersion(db: Queryable, schema: string): Promise<void> {
+  const version = await readQueueSchemaVersion(db, schema);
+  if (version !== PG_BOSS_SCHEMA_VERSION) {
+    log.warn(
+      `pg-boss schema version is ${version}, but api/lib/db/sql/queueJobs.ts was written against ${PG_BOSS_SCHEMA_VERSION}: check its queries against the new schema`,
+    );
+  }
 }
 
 async function ensureQueue(
@@ -60,4 +76,26 @@ export async function isQueueAvailable(boss: PgBoss | null): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const bossOptions = (options: EnqueueOptions = {}) => ({
+  ...(options.db ? { db: toExecuteSql(options.db) } : {}),
+  ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+});
+
+/** The pipeline's JobQueue on pg-boss; a process without pg-boss has a queue that is never available. */
+export function jobQueueOf(boss: PgBoss | null): JobQueue {
+  return {
+    async send(queue, data, options) {
+      if (!boss) throw new Error('The job queue is not started');
+      await boss.send(queue, data as object, bossOptions(options));
+    },
+    async sendAll(queue, data, options) {
+      if (!boss) throw new Error('The job queue is not started');
+      if (!data.length) return;
+      const jobs = data.map((item) => ({ data: item as object }));
+      await boss.insert(queue, jobs, options?.db ? { db: toExecuteSql(options.db) } : undefined);
+    },
+    isAvailable: () => isQueueAvailable(boss),
+  };
 }

@@ -5,35 +5,11 @@
  *     └─ retries exhausted ─▶ chunk-dead                 aggregate retries exhausted ─▶ aggregate-dead
  */
 import type { Queue } from 'pg-boss';
-import type { Settings } from '../settings';
-
-export const QUEUES = Object.freeze({
-  chunk: 'csv-import-chunk',
-  chunkDead: 'csv-import-chunk-dead',
-  completionCheck: 'csv-import-completion-check',
-  aggregate: 'csv-import-aggregate',
-  aggregateDead: 'csv-import-aggregate-dead',
-  email: 'csv-import-email',
-  recovery: 'csv-import-recovery',
-} as const);
+import type { Settings } from '../core/settings';
+import { QUEUES } from '../core/types';
 
 /** Every minute, one process checks that no batch has lost the job of its next step. */
 export const RECOVERY_CRON = '* * * * *';
-
-export interface ChunkJob {
-  batchId: string;
-  chunk: number;
-  initiatorId: number;
-}
-
-/** A chunk given up on: by its retries (pg-boss's dead letter), or found jobless by the recovery sweep. */
-export interface DeadChunkJob extends ChunkJob {
-  reason?: string;
-}
-
-export interface BatchJob {
-  batchId: string;
-}
 
 const DAY = 24 * 3600;
 

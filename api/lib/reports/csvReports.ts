@@ -4,28 +4,24 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ReportUrls } from '../batches/batchRepository';
+import {
+  type OutcomeCounts,
+  type OutcomeKind,
+  REPORT_KINDS,
+  type ReportKind,
+  type ReportUrls,
+} from '../core/types';
 import type { Queryable } from '../db/pool';
-import { COLUMNS } from '../import/columns';
-import type { OutcomeCounts, OutcomeKind } from '../import/outcomes';
+import { type FinishedRow, readOutcomePage } from '../db/sql/batchRows';
+import { COLUMNS } from '../rows/columns';
 import type { ReportStorage } from '../storage';
 
 const PAGE_SIZE = 2000;
 
-interface StagedRow {
-  line: number;
-  data: Record<string, unknown>;
-  message: string | null;
-  id_entrance: number | null;
-  id_cave: number | null;
-}
-
-export type ReportKind = keyof ReportUrls;
-
 interface ReportDefinition {
   outcome: OutcomeKind;
   header(columns: readonly string[]): string[];
-  cells(row: StagedRow, columns: readonly string[]): unknown[];
+  cells(row: FinishedRow, columns: readonly string[]): unknown[];
 }
 
 export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.freeze({
@@ -77,15 +73,10 @@ export function neutraliseFormula(value: unknown): string {
   return text;
 }
 
-async function* pagesOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<StagedRow> {
+async function* pagesOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
   let after = 0;
   for (;;) {
-    const { rows } = await db.query<StagedRow>(
-      `SELECT line, data, message, id_entrance, id_cave FROM t_job_batch_row
-        WHERE id_job_batch = $1 AND outcome = $2 AND line > $3
-        ORDER BY line LIMIT $4`,
-      [batchId, outcome, after, PAGE_SIZE],
-    );
+    const rows = await readOutcomePage(db, batchId, outcome, after, PAGE_SIZE);
     yield* rows;
     if (rows.length < PAGE_SIZE) return;
     after = rows[rows.length - 1].line;
@@ -121,7 +112,7 @@ export async function writeReports(
   summary: OutcomeCounts,
 ): Promise<ReportUrls> {
   const urls: ReportUrls = { success: null, duplicates: null, failures: null };
-  for (const kind of Object.keys(REPORTS) as ReportKind[]) {
+  for (const kind of REPORT_KINDS) {
     if (summary[REPORT_COUNT[kind]] === 0) continue;
     urls[kind] = await storage.upload(
       reportBlobName(batch.id, kind),

@@ -5,7 +5,7 @@ import {
   type ContainerClient,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import type { Settings } from '../settings';
+import type { Settings } from '../core/settings';
 import type { ReportStorage } from './reportStorage';
 
 const UPLOAD_BUFFER_BYTES = 4 * 1024 * 1024;

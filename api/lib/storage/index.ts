@@ -1,4 +1,4 @@
-import type { Settings } from '../settings';
+import type { Settings } from '../core/settings';
 import { AzureReportStorage, isAzureConfigured } from './azureStorage';
 import { LocalReportStorage } from './localStorage';
 import type { ReportStorage } from './reportStorage';

@@ -1,17 +1,21 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
-import { isAdministrator } from '../../../lib/auth/groups';
-import { MESSAGES, submitBatch } from '../../../lib/batches/submitBatch';
+import { assertCanImport } from '../../../lib/auth/permissions';
 import { serviceContext } from '../../../lib/context';
-import { action, HttpError } from '../../../lib/http/errors';
+import { action } from '../../../lib/http/errors';
+import { jobStatusPath } from '../../../lib/http/paths';
+import { readImportRows } from '../../../lib/http/requestInput';
+import { submitBatch } from '../../../lib/pipeline/submitBatch';
 
 /** POST /api/v1/entrances/import-rows `{ data: [row, ...] }` → 202 with the batch id (SPEC 5). */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
-  if (!isAdministrator(req.user)) throw new HttpError(403, MESSAGES.notAdministrator);
-  const { pool, boss, settings } = serviceContext();
-  const accepted = await submitBatch(
-    { pool, boss, chunkSize: settings.import.chunkSize, maxRows: settings.import.maxRows },
-    req.user.id,
-    req.body,
-  );
-  res.set('Location', accepted.statusUrl).status(202).json(accepted);
+  assertCanImport(req.user);
+  const rows = readImportRows(req.body);
+  const { pool, queue, settings } = serviceContext();
+  const { chunkSize, maxRows } = settings.import;
+  const accepted = await submitBatch({ pool, queue, chunkSize, maxRows }, req.user.id, rows);
+  const statusUrl = jobStatusPath(accepted.batchId);
+  res
+    .set('Location', statusUrl)
+    .status(202)
+    .json({ ...accepted, statusUrl });
 });

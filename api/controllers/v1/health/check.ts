@@ -1,7 +1,7 @@
 import type { Request, Response } from '../../../../types/http';
 import { serviceContext } from '../../../lib/context';
+import { ping } from '../../../lib/db/sql/server';
 import { action } from '../../../lib/http/errors';
-import { isQueueAvailable } from '../../../lib/queue/boss';
 
 const TIMEOUT_MS = 3000;
 
@@ -22,11 +22,11 @@ async function probe(check: () => Promise<unknown>): Promise<'ok' | 'error'> {
 
 /** GET /api/v1/health: 200 when the database and the job queue answer, 503 otherwise. */
 export = action(async (_req: Request, res: Response) => {
-  const { pool, boss } = serviceContext();
+  const context = serviceContext();
   const [database, queue] = await Promise.all([
-    probe(() => pool.query('SELECT 1')),
+    probe(() => ping(context.pool)),
     probe(async () => {
-      if (!(await isQueueAvailable(boss))) throw new Error('queue unavailable');
+      if (!(await context.queue.isAvailable())) throw new Error('queue unavailable');
     }),
   ]);
   const healthy = database === 'ok' && queue === 'ok';

@@ -1,8 +1,9 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
-import { isModeratorOrAdministrator } from '../../../lib/auth/groups';
-import { toJobStatus } from '../../../lib/batches/batchPresenter';
-import { action, HttpError } from '../../../lib/http/errors';
+import { assertCanViewJob } from '../../../lib/auth/permissions';
+import { NotFoundError } from '../../../lib/core/errors';
+import { action } from '../../../lib/http/errors';
 import { isUuid } from '../../../lib/http/requestInput';
+import { toJobStatus } from '../../../lib/http/views/jobStatus';
 
 /** GET /api/v1/jobs/:batchId: one read of the batch row, so thousands of pollers stay cheap. */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
@@ -10,9 +11,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   const batch = isUuid(batchId)
     ? await sails.models.tjobbatch.findOne({ id: batchId.toLowerCase() })
     : undefined;
-  if (!batch) throw new HttpError(404, 'Job batch not found.');
-  if (batch.id_initiator !== req.user.id && !isModeratorOrAdministrator(req.user)) {
-    throw new HttpError(403, 'You are not authorized to view this job.');
-  }
+  if (!batch) throw new NotFoundError('Job batch not found.');
+  assertCanViewJob(req.user, batch);
   res.status(200).json(toJobStatus(batch));
 });

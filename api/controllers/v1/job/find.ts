@@ -1,15 +1,14 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
-import { isModeratorOrAdministrator } from '../../../lib/auth/groups';
-import { toJobStatus } from '../../../lib/batches/batchPresenter';
-import { action, HttpError } from '../../../lib/http/errors';
+import { assertCanViewAllJobs } from '../../../lib/auth/permissions';
+import { action } from '../../../lib/http/errors';
 import { parseBooleanParam, parsePage } from '../../../lib/http/requestInput';
+import { toJobStatus } from '../../../lib/http/views/jobStatus';
 
 /** GET /api/v1/jobs: the caller's batches, or everyone's with `?all=true` for moderators and admins. */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   const page = parsePage(req.query);
   const all = parseBooleanParam(req.query.all, 'all');
-  if (all && !isModeratorOrAdministrator(req.user))
-    throw new HttpError(403, 'You are not authorized to view all jobs.');
+  if (all) assertCanViewAllJobs(req.user);
   const where = all ? {} : { id_initiator: req.user.id };
   const [items, total] = await Promise.all([
     sails.models.tjobbatch

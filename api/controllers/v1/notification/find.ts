@@ -1,7 +1,7 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { action } from '../../../lib/http/errors';
 import { parsePage } from '../../../lib/http/requestInput';
-import { toNotificationView } from '../../../lib/notifications/notificationView';
+import { toNotificationView } from '../../../lib/http/views/notification';
 
 /** GET /api/v1/notifications: the caller's notifications, newest first. */
 export = action(async (req: AuthenticatedRequest, res: Response) => {

@@ -1,9 +1,9 @@
 /**
- * t_job_batch_row: every row of a batch, staged by the POST and carrying its outcome once its chunk
- * is imported. Reports, progress and recovery all read this one indexed table.
+ * t_job_batch_row: every row of a batch, staged by the POST, carrying its outcome once its chunk is
+ * imported. Chunks, progress, reports and recovery all read this one table, keyed by (batch, line).
  */
-import type { Queryable } from '../db/pool';
-import type { RowOutcome } from './outcomes';
+import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
+import type { Queryable } from '../pool';
 
 // Rows per INSERT: large enough that staging costs a few statements per 10,000 rows, small enough
 // that neither Node nor PostgreSQL holds a whole million-row batch as one JSON value.
@@ -29,7 +29,30 @@ export async function stageRows(
   }
 }
 
-export async function recordChunkOutcomes(
+export interface StagedRow {
+  line: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The rows of a chunk that have no outcome yet, in line order, locked: a stale attempt of the same
+ * job that is still running waits here instead of interleaving with this one.
+ */
+export async function lockUnfinishedChunkRows(
+  db: Queryable,
+  batchId: string,
+  chunk: number,
+): Promise<StagedRow[]> {
+  const { rows } = await db.query<StagedRow>(
+    `SELECT line, data FROM t_job_batch_row
+      WHERE id_job_batch = $1 AND chunk = $2 AND outcome IS NULL
+      ORDER BY line FOR UPDATE`,
+    [batchId, chunk],
+  );
+  return rows;
+}
+
+export async function recordRowOutcomes(
   db: Queryable,
   batchId: string,
   outcomes: readonly RowOutcome[],
@@ -71,4 +94,43 @@ export async function failUnfinishedRows(
     [batchId, chunk, message],
   );
   return rows[0].failed;
+}
+
+/** The outcome counts as the staged rows record them (the summary's source of truth), and the rows still without one. */
+export async function countRowOutcomes(
+  db: Queryable,
+  batchId: string,
+): Promise<OutcomeCounts & { pending: number }> {
+  const { rows } = await db.query<OutcomeCounts & { pending: number }>(
+    `SELECT count(*) FILTER (WHERE outcome = 'success')::int AS successes,
+            count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicates,
+            count(*) FILTER (WHERE outcome = 'failure')::int AS failures,
+            count(*) FILTER (WHERE outcome IS NULL)::int AS pending
+       FROM t_job_batch_row WHERE id_job_batch = $1`,
+    [batchId],
+  );
+  return rows[0];
+}
+
+export interface FinishedRow extends StagedRow {
+  message: string | null;
+  id_entrance: number | null;
+  id_cave: number | null;
+}
+
+/** One page of the rows with this outcome, in line order, after `afterLine` (keyset pagination). */
+export async function readOutcomePage(
+  db: Queryable,
+  batchId: string,
+  outcome: OutcomeKind,
+  afterLine: number,
+  limit: number,
+): Promise<FinishedRow[]> {
+  const { rows } = await db.query<FinishedRow>(
+    `SELECT line, data, message, id_entrance, id_cave FROM t_job_batch_row
+      WHERE id_job_batch = $1 AND outcome = $2 AND line > $3
+      ORDER BY line LIMIT $4`,
+    [batchId, outcome, afterLine, limit],
+  );
+  return rows;
 }

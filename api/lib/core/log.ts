@@ -46,12 +46,3 @@ export function createLogger(scope: string): Logger {
     child: (sub) => createLogger(`${scope}:${sub}`),
   };
 }
-
-/** Anything caught becomes an Error, so logs and job outputs always have a message. */
-export function coerceError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (typeof value === 'object' && value !== null && 'message' in value) {
-    return new Error(String((value as { message: unknown }).message));
-  }
-  return new Error(String(value));
-}

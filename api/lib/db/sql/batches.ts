@@ -1,23 +1,11 @@
 /**
- * The SQL of t_job_batch, each statement a verb-noun function. Counters only grow, and every status
- * change is a conditional UPDATE, so concurrent workers cannot move a batch backwards.
+ * t_job_batch: one row per import request. Counters only grow, and every status change is a
+ * conditional UPDATE, so concurrent workers can never move a batch backwards.
  */
-import type { Queryable } from '../db/pool';
-import type { OutcomeCounts } from '../import/outcomes';
-import type { BatchStatus } from './batchStatus';
+import type { BatchResult, BatchStatus, FinalStatus, OutcomeCounts } from '../../core/types';
+import type { Queryable } from '../pool';
 
-export interface ReportUrls {
-  success: string | null;
-  duplicates: string | null;
-  failures: string | null;
-}
-
-export interface BatchResult {
-  reportUrls: ReportUrls;
-  summary: OutcomeCounts;
-  error?: string;
-}
-
+/** A t_job_batch row as PostgreSQL returns it. The Waterline model TJobBatch maps the same columns. */
 export interface BatchRow {
   id: string;
   type: string;
@@ -33,20 +21,20 @@ export interface BatchRow {
   duplicates: number;
   failures: number;
   result: BatchResult | null;
+  /** The CSV header in the file's order (jsonb rows forget it): failures.csv repeats it. */
   columns: string[];
 }
 
-export async function insertBatch(
-  db: Queryable,
-  batch: {
-    id: string;
-    initiatorId: number;
-    totalRows: number;
-    chunkSize: number;
-    totalChunks: number;
-    columns: readonly string[];
-  },
-): Promise<void> {
+export interface NewBatch {
+  id: string;
+  initiatorId: number;
+  totalRows: number;
+  chunkSize: number;
+  totalChunks: number;
+  columns: readonly string[];
+}
+
+export async function insertBatch(db: Queryable, batch: NewBatch): Promise<void> {
   await db.query(
     `INSERT INTO t_job_batch (id, id_initiator, total_rows, chunk_size, total_chunks, columns)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
@@ -92,11 +80,11 @@ export async function claimBatchForAggregation(db: Queryable, batchId: string): 
   return rows.length === 1;
 }
 
-/** Ends an aggregating batch; false when it had already ended. */
-export async function finishBatch(
+/** Ends an aggregating batch with its final status and result; false when it had already ended. */
+export async function recordFinalStatus(
   db: Queryable,
   batchId: string,
-  status: 'completed' | 'failed',
+  status: FinalStatus,
   result: BatchResult,
 ): Promise<boolean> {
   const { rows } = await db.query(

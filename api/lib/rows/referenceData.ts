@@ -1,9 +1,10 @@
-import type { Queryable } from '../db/pool';
-
 /**
  * Countries, languages and licenses, read once per process: they change only through migrations,
  * and every chunk of every batch needs them.
  */
+import type { Queryable } from '../db/pool';
+import { type ReferenceRows, readReferenceRows } from '../db/sql/referenceData';
+
 export interface ReferenceData {
   /** Upper-case ISO 3166-1 alpha-2 codes. */
   countries: ReadonlySet<string>;
@@ -20,23 +21,22 @@ export function normaliseLicenseName(name: string): string {
     .trim();
 }
 
-export async function loadReferenceData(db: Queryable): Promise<ReferenceData> {
-  const [countries, languages, licenses] = await Promise.all([
-    db.query<{ iso: string }>('SELECT iso FROM t_country'),
-    db.query<{ id: string; part1: string | null }>('SELECT id, part1 FROM t_language'),
-    db.query<{ id: number; name: string }>('SELECT id, name FROM t_license'),
-  ]);
+export function buildReferenceData({ countries, languages, licenses }: ReferenceRows): ReferenceData {
   const languageIds = new Map<string, string>();
-  for (const { id, part1 } of languages.rows) {
+  for (const { id, part1 } of languages) {
     if (part1) languageIds.set(part1.trim().toLowerCase(), id);
   }
   // Three-letter codes win over two-letter ones when both could match.
-  for (const { id } of languages.rows) languageIds.set(id.toLowerCase(), id);
+  for (const { id } of languages) languageIds.set(id.toLowerCase(), id);
   return {
-    countries: new Set(countries.rows.map((row) => row.iso.toUpperCase())),
+    countries: new Set(countries.map((row) => row.iso.toUpperCase())),
     languages: languageIds,
-    licenses: new Map(licenses.rows.map((row) => [normaliseLicenseName(row.name), row.id])),
+    licenses: new Map(licenses.map((row) => [normaliseLicenseName(row.name), row.id])),
   };
+}
+
+export async function loadReferenceData(db: Queryable): Promise<ReferenceData> {
+  return buildReferenceData(await readReferenceRows(db));
 }
 
 /** Caches the first successful load; a failed load is retried by the next caller. */

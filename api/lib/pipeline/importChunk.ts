@@ -1,50 +1,46 @@
 /**
- * Imports one chunk of a batch: reads its staged rows, converts them in memory, writes the valid
- * ones with a handful of set-based statements and records every row's outcome. Everything it
- * writes goes through `db`, the transaction in which the queue completes the chunk's job, so a
- * crash or a retry can never import a chunk twice.
+ * Step 2, importing a chunk and completing it: reads the chunk's staged rows, converts them in
+ * memory, writes the valid ones with a handful of set-based statements, records every row's outcome,
+ * adds the counts to the batch and enqueues the completion check. Everything goes through `db`, the
+ * transaction in which the queue completes the chunk's job, so a crash or a retry can never import a
+ * chunk twice.
  */
-
-import { type Queryable, withSavepoint } from '../db/pool';
-import { coerceError, type Logger } from '../log';
+import { coerceError } from '../core/errors';
+import type { Logger } from '../core/log';
+import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
+import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
+import { addChunkCounts } from '../db/sql/batches';
+import { lockUnfinishedChunkRows, recordRowOutcomes } from '../db/sql/batchRows';
+import { countOutcomes } from '../rows/outcomes';
+import type { ReferenceData } from '../rows/referenceData';
+import { convertRow, type EntranceRecord } from '../rows/rowConversion';
 import { resolveAuthors, type WriteContext, writeEntrances } from './entranceWrites';
-import { countOutcomes, type OutcomeCounts, type RowOutcome } from './outcomes';
-import type { ReferenceData } from './referenceData';
-import { convertRow, type EntranceRecord } from './rowConversion';
-import { recordChunkOutcomes } from './stagedRows';
-
-export interface ChunkRef {
-  batchId: string;
-  chunk: number;
-  initiatorId: number;
-}
+import type { JobQueue } from './ports';
 
 export interface ChunkDependencies {
   /** The chunk's transaction. */
   db: Queryable;
   /** Outside the transaction: authors are shared by concurrent chunks (see resolveAuthors). */
   pool: Queryable;
+  queue: JobQueue;
   referenceData: () => Promise<ReferenceData>;
   log: Logger;
 }
 
-export interface ChunkSummary extends OutcomeCounts {
+export interface ChunkSummary {
   batchId: string;
   chunk: number;
   rows: number;
+  successes: number;
+  duplicates: number;
+  failures: number;
   /** Rows that the set-based write rejected and that were retried one by one. */
   isolatedRows: number;
 }
 
 export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
   const { db } = deps;
-  // Locked: a stale attempt of this job that is still running waits here instead of interleaving.
-  const { rows } = await db.query<{ line: number; data: Record<string, unknown> }>(
-    `SELECT line, data FROM t_job_batch_row
-      WHERE id_job_batch = $1 AND chunk = $2 AND outcome IS NULL
-      ORDER BY line FOR UPDATE`,
-    [ref.batchId, ref.chunk],
-  );
+  const rows = await lockUnfinishedChunkRows(db, ref.batchId, ref.chunk);
   const reference = await deps.referenceData();
 
   const outcomes: RowOutcome[] = [];
@@ -62,24 +58,31 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
   };
   const written = await writeWithIsolation(db, records, context, deps.log);
   outcomes.push(...written.outcomes);
+  await recordRowOutcomes(db, ref.batchId, outcomes);
 
-  await recordChunkOutcomes(db, ref.batchId, outcomes);
+  const counts = countOutcomes(outcomes);
+  await completeChunk(db, deps.queue, ref.batchId, counts);
   return {
     batchId: ref.batchId,
     chunk: ref.chunk,
     rows: rows.length,
-    ...countOutcomes(outcomes),
+    ...counts,
     isolatedRows: written.isolated,
   };
 }
 
 /**
- * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a
- * server shutting down): the whole chunk is retried instead of failing rows that are fine.
+ * A chunk is done: its counts join the batch's and a completion check is enqueued, both in the
+ * chunk's transaction, so the check exists exactly when the counts do.
  */
-export function isTransientError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(40001|40P01|55P03|57014|57P0[1-3]|53\d{3}|08\d{3})$/.test(code);
+async function completeChunk(
+  db: Queryable,
+  queue: JobQueue,
+  batchId: string,
+  counts: { successes: number; duplicates: number; failures: number },
+): Promise<void> {
+  await addChunkCounts(db, batchId, counts);
+  await queue.send(QUEUES.completionCheck, { batchId }, { db });
 }
 
 /**

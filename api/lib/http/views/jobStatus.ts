@@ -1,7 +1,7 @@
-import type { BatchResult, BatchRow } from './batchRepository';
-import type { BatchStatus } from './batchStatus';
+/** The job body of `GET /api/v1/jobs/:batchId` and `GET /api/v1/jobs` (SPEC 5), from a t_job_batch row. */
+import type { BatchResult, BatchStatus } from '../../core/types';
+import type { BatchRow } from '../../db/sql/batches';
 
-/** The job status body of `GET /api/v1/jobs/:batchId` (SPEC 5). */
 export interface JobStatus {
   batchId: string;
   type: string;
@@ -18,10 +18,6 @@ export interface JobStatus {
     failures: number;
   };
   result: BatchResult | null;
-}
-
-export function statusUrl(batchId: string): string {
-  return `/api/v1/jobs/${batchId}`;
 }
 
 export function toJobStatus(batch: BatchRow): JobStatus {

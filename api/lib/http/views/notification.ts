@@ -1,4 +1,6 @@
 /** The notification body of the API (SPEC 9), from a t_notification record. */
+import { NOTIFICATION_TYPE_NAMES } from '../../db/sql/notifications';
+
 export interface NotificationView {
   id: number;
   type: string;
@@ -9,20 +11,6 @@ export interface NotificationView {
   notifierId: number;
   notifiedId: number;
 }
-
-/** t_notification_type, as seeded by the migrations. */
-export const NOTIFICATION_TYPE_NAMES: Readonly<Record<number, string>> = Object.freeze({
-  1: 'CREATE',
-  2: 'UPDATE',
-  3: 'DELETE',
-  4: 'VALIDATE',
-  5: 'PERMANENT_DELETE',
-  6: 'RESTORE',
-  7: 'REJECT',
-  8: 'IMPORT_COMPLETE',
-});
-
-export const NOTIFICATION_TYPES = Object.freeze({ IMPORT_COMPLETE: 8 } as const);
 
 const iso = (value: unknown) => (value ? new Date(value as string | Date).toISOString() : null);
 

@@ -1,0 +1,113 @@
+/**
+ * t_caver and j_caver_group: users (a mail and a password hash) and the authors imports create
+ * (a nickname only), with their groups.
+ */
+import type { Queryable } from '../pool';
+
+/**
+ * Creates the authors missing among these nicknames, at most once each: the partial unique index on
+ * non-user nicknames turns a concurrent creation into a no-op. Sorted, so concurrent chunks take the
+ * index locks in one order and cannot deadlock.
+ */
+export async function insertMissingAuthors(db: Queryable, nicknames: readonly string[]): Promise<void> {
+  if (!nicknames.length) return;
+  await db.query(
+    `INSERT INTO t_caver (nickname)
+     SELECT n FROM unnest($1::text[]) AS n
+      WHERE NOT EXISTS (SELECT 1 FROM t_caver c WHERE c.nickname = n)
+      ORDER BY n
+     ON CONFLICT (nickname) WHERE mail IS NULL DO NOTHING`,
+    [[...nicknames].sort()],
+  );
+}
+
+/** Caver id by nickname; a nickname shared by several cavers names the oldest of them. */
+export async function findCaverIdsByNickname(
+  db: Queryable,
+  nicknames: readonly string[],
+): Promise<Map<string, number>> {
+  if (!nicknames.length) return new Map();
+  const { rows } = await db.query<{ id: number; nickname: string }>(
+    `SELECT DISTINCT ON (nickname) id, nickname FROM t_caver
+      WHERE nickname = ANY($1::text[]) ORDER BY nickname, id`,
+    [nicknames],
+  );
+  return new Map(rows.map((row) => [row.nickname, row.id]));
+}
+
+export interface UserRow {
+  id: number;
+  nickname: string;
+  password: string | null;
+}
+
+export async function findUserByMail(db: Queryable, mail: string): Promise<UserRow | null> {
+  const { rows } = await db.query<UserRow>(
+    'SELECT id, nickname, password FROM t_caver WHERE lower(mail) = lower($1)',
+    [mail],
+  );
+  return rows[0] ?? null;
+}
+
+/** Creates the user with that mail, or updates the one that has it; returns its id. */
+export async function upsertUserByMail(
+  db: Queryable,
+  user: { mail: string; nickname: string; passwordHash: string; language: string },
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `WITH existing AS (
+       UPDATE t_caver SET nickname = $2, password = $3, id_language = $4
+        WHERE lower(mail) = lower($1) RETURNING id
+     ), created AS (
+       INSERT INTO t_caver (mail, nickname, password, id_language)
+       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
+     )
+     SELECT id FROM existing UNION ALL SELECT id FROM created`,
+    [user.mail, user.nickname, user.passwordHash, user.language],
+  );
+  return rows[0].id;
+}
+
+/** Makes `groupId` the caver's only group. */
+export async function replaceCaverGroups(db: Queryable, caverId: number, groupId: number): Promise<void> {
+  await db.query('DELETE FROM j_caver_group WHERE id_caver = $1', [caverId]);
+  await db.query('INSERT INTO j_caver_group (id_caver, id_group) VALUES ($1, $2)', [caverId, groupId]);
+}
+
+export async function groupsOfCaver(db: Queryable, caverId: number): Promise<{ id: number; name: string }[]> {
+  const { rows } = await db.query<{ id: number; name: string }>(
+    `SELECT g.id, g.name FROM j_caver_group j JOIN t_group g ON g.id = j.id_group
+      WHERE j.id_caver = $1 ORDER BY g.id`,
+    [caverId],
+  );
+  return rows;
+}
+
+export async function anyCaverInGroup(db: Queryable, groupId: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM j_caver_group WHERE id_group = $1 LIMIT 1', [groupId]);
+  return rows.length > 0;
+}
+
+export async function recordConnection(db: Queryable, caverId: number): Promise<void> {
+  await db.query('UPDATE t_caver SET date_last_connection = now() WHERE id = $1', [caverId]);
+}
+
+/**
+ * Holds, to the end of the caller's transaction, the lock that keeps two processes starting
+ * together from both creating the development administrator.
+ */
+export async function lockDevelopmentAdminCreation(db: Queryable): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('cave-import:dev-admin'))");
+}
+
+/** Who to write to about a batch: null when the caver does not exist. */
+export async function findCaverContact(
+  db: Queryable,
+  caverId: number,
+): Promise<{ mail: string | null; nickname: string; id_language: string } | null> {
+  const { rows } = await db.query<{ mail: string | null; nickname: string; id_language: string }>(
+    'SELECT mail, nickname, id_language FROM t_caver WHERE id = $1',
+    [caverId],
+  );
+  return rows[0] ?? null;
+}

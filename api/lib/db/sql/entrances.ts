@@ -1,0 +1,179 @@
+/**
+ * The cave data an import creates: t_entrance, t_cave, t_name, t_description, t_location. Each
+ * statement takes all of a chunk's rows as one JSON parameter expanded by `jsonb_to_recordset`, so no
+ * statement meets PostgreSQL's 65,535-parameter limit and none runs once per row. The row types are
+ * the tables' columns, named as in the tables.
+ */
+import type { Queryable } from '../pool';
+
+export interface ImportKey {
+  id_db_import: string;
+  name_db_import: string;
+}
+
+export interface EntranceInsert extends ImportKey {
+  id: number;
+  id_cave: number;
+  id_author: number;
+  id_country: string;
+  latitude: number;
+  longitude: number;
+  altitude: number | null;
+  precision: number | null;
+  /** `YYYY-MM-DD`, or null for now. */
+  date_inscription: string | null;
+  date_reviewed: string | null;
+}
+
+export interface CaveInsert {
+  id: number;
+  id_author: number;
+  length: number | null;
+  depth: number | null;
+  latitude: number;
+  longitude: number;
+  date_inscription: string | null;
+  date_reviewed: string | null;
+}
+
+/** A name belongs to exactly one of a cave or an entrance. */
+export interface NameInsert {
+  name: string;
+  id_language: string;
+  id_author: number;
+  is_main: boolean;
+  id_cave?: number;
+  id_entrance?: number;
+}
+
+export interface DocumentInsert {
+  body: string | null;
+  id_language: string;
+  id_author: number;
+  id_license: number | null;
+  id_entrance: number;
+}
+
+export interface DescriptionInsert extends DocumentInsert {
+  title: string;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** The live entrances holding any of these import keys, by key. */
+export async function findEntrancesByImportKey(
+  db: Queryable,
+  keys: readonly ImportKey[],
+): Promise<(ImportKey & { id: number })[]> {
+  const { rows } = await db.query<ImportKey & { id: number }>(
+    `SELECT e.id, e.id_db_import, e.name_db_import
+       FROM t_entrance e
+       JOIN unnest($1::text[], $2::text[]) AS k(id_db_import, name_db_import)
+         ON e.id_db_import = k.id_db_import AND e.name_db_import = k.name_db_import
+      WHERE NOT e.is_deleted`,
+    [keys.map((k) => k.id_db_import), keys.map((k) => k.name_db_import)],
+  );
+  return rows;
+}
+
+/** Reserves `count` entrance and cave ids, so a chunk knows them before inserting anything. */
+export async function allocateEntranceAndCaveIds(
+  db: Queryable,
+  count: number,
+): Promise<{ entrance: number; cave: number }[]> {
+  if (count === 0) return [];
+  const { rows } = await db.query<{ entrance: number; cave: number }>(
+    `SELECT nextval('t_entrance_id_seq')::int AS entrance, nextval('t_cave_id_seq')::int AS cave
+       FROM generate_series(1, $1)`,
+    [count],
+  );
+  return rows;
+}
+
+/**
+ * Inserts the entrances whose import key is still free and returns the ids it inserted: a key a
+ * concurrent batch took meanwhile is skipped (ON CONFLICT on the unique import key), not an error.
+ */
+export async function insertEntrancesWithFreeKeys(
+  db: Queryable,
+  batchId: string,
+  entrances: readonly EntranceInsert[],
+): Promise<Set<number>> {
+  if (!entrances.length) return new Set();
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO t_entrance (id, id_cave, id_author, id_country, latitude, longitude, altitude, precision,
+                             id_db_import, name_db_import, date_inscription, date_reviewed, id_job_batch)
+     SELECT r.id, r.id_cave, r.id_author, r.id_country, r.latitude, r.longitude, r.altitude, r.precision,
+            r.id_db_import, r.name_db_import, COALESCE(r.date_inscription, now()), r.date_reviewed, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id int, id_cave int, id_author int, id_country char(2),
+            latitude numeric, longitude numeric, altitude int, precision int, id_db_import text,
+            name_db_import text, date_inscription timestamptz, date_reviewed timestamptz)
+      -- In key order: concurrent chunks then take the unique index's locks in one order.
+      ORDER BY r.id_db_import, r.name_db_import
+     ON CONFLICT (id_db_import, name_db_import) WHERE NOT is_deleted AND id_db_import IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [json(entrances), batchId],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function insertCaves(
+  db: Queryable,
+  batchId: string,
+  caves: readonly CaveInsert[],
+): Promise<void> {
+  if (!caves.length) return;
+  await db.query(
+    `INSERT INTO t_cave (id, id_author, length, depth, latitude, longitude, date_inscription, date_reviewed, id_job_batch)
+     SELECT r.id, r.id_author, r.length, r.depth, r.latitude, r.longitude, COALESCE(r.date_inscription, now()),
+            r.date_reviewed, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(id int, id_author int, length int, depth int, latitude numeric,
+            longitude numeric, date_inscription timestamptz, date_reviewed timestamptz)`,
+    [json(caves), batchId],
+  );
+}
+
+export async function insertNames(
+  db: Queryable,
+  batchId: string,
+  names: readonly NameInsert[],
+): Promise<void> {
+  if (!names.length) return;
+  await db.query(
+    `INSERT INTO t_name (name, id_language, id_author, is_main, id_cave, id_entrance, id_job_batch)
+     SELECT r.name, r.id_language, r.id_author, r.is_main, r.id_cave, r.id_entrance, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(name text, id_language char(3), id_author int, is_main boolean,
+            id_cave int, id_entrance int)`,
+    [json(names), batchId],
+  );
+}
+
+export async function insertDescriptions(
+  db: Queryable,
+  batchId: string,
+  descriptions: readonly DescriptionInsert[],
+): Promise<void> {
+  if (!descriptions.length) return;
+  await db.query(
+    `INSERT INTO t_description (title, body, id_language, id_author, id_license, id_entrance, id_job_batch)
+     SELECT r.title, r.body, r.id_language, r.id_author, r.id_license, r.id_entrance, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(title text, body text, id_language char(3), id_author int,
+            id_license int, id_entrance int)`,
+    [json(descriptions), batchId],
+  );
+}
+
+export async function insertLocations(
+  db: Queryable,
+  batchId: string,
+  locations: readonly DocumentInsert[],
+): Promise<void> {
+  if (!locations.length) return;
+  await db.query(
+    `INSERT INTO t_location (body, id_language, id_author, id_license, id_entrance, id_job_batch)
+     SELECT r.body, r.id_language, r.id_author, r.id_license, r.id_entrance, $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(body text, id_language char(3), id_author int, id_license int,
+            id_entrance int)`,
+    [json(locations), batchId],
+  );
+}

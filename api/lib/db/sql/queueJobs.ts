@@ -1,0 +1,97 @@
+/**
+ * The only reads of pg-boss's own tables. pg-boss owns its schema and may change it in any release,
+ * so every statement that looks inside lives here, written against one schema version; startup warns
+ * when the installed pg-boss runs another (see `checkQueueSchemaVersion`).
+ *
+ * Written against pg-boss 12.38, schema version 46: `<schema>.job (name, data jsonb, state, ...)`,
+ * `<schema>.version (version)`.
+ */
+import pg from 'pg';
+import { QUEUES } from '../../core/types';
+import type { Queryable } from '../pool';
+
+export const PG_BOSS_SCHEMA_VERSION = 46;
+
+/** Jobs that may still run: anything not completed, cancelled or failed for good. */
+const LIVE = "state IN ('created', 'retry', 'active')";
+
+const jobTable = (schema: string) => `${pg.escapeIdentifier(schema)}.job`;
+
+export async function readQueueSchemaVersion(db: Queryable, schema: string): Promise<number | null> {
+  const { rows } = await db.query<{ version: string | number }>(
+    `SELECT version FROM ${pg.escapeIdentifier(schema)}.version`,
+  );
+  return rows.length ? Number(rows[0].version) : null;
+}
+
+/**
+ * Batches older than the grace period whose every chunk is done, yet no completion check is left to
+ * move them on.
+ */
+export async function findBatchesMissingCompletionCheck(
+  db: Queryable,
+  schema: string,
+  graceSeconds: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT b.id FROM t_job_batch b
+      WHERE b.status IN ('pending', 'active') AND b.completed_chunks = b.total_chunks
+        AND b.created_at < now() - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+                         WHERE j.name = $2 AND j.data->>'batchId' = b.id::text AND j.${LIVE})`,
+    [graceSeconds, QUEUES.completionCheck],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Chunks with unfinished rows and no job left, neither their own nor their dead letter, to finish them. */
+export async function findJoblessChunks(
+  db: Queryable,
+  schema: string,
+  graceSeconds: number,
+): Promise<{ batchId: string; chunk: number; initiatorId: number }[]> {
+  const { rows } = await db.query<{ batchId: string; chunk: number; initiatorId: number }>(
+    `SELECT DISTINCT r.id_job_batch AS "batchId", r.chunk, b.id_initiator AS "initiatorId"
+       FROM t_job_batch b JOIN t_job_batch_row r ON r.id_job_batch = b.id
+      WHERE b.status IN ('pending', 'active') AND r.outcome IS NULL
+        AND b.created_at < now() - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text
+                           AND (j.data->>'chunk')::int = r.chunk AND j.${LIVE})`,
+    [graceSeconds, QUEUES.chunk, QUEUES.chunkDead],
+  );
+  return rows;
+}
+
+/** Aggregating batches with neither an aggregation nor its dead letter left to end them. */
+export async function findBatchesMissingAggregation(
+  db: Queryable,
+  schema: string,
+  graceSeconds: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT b.id FROM t_job_batch b
+      WHERE b.status = 'aggregating' AND b.created_at < now() - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text AND j.${LIVE})`,
+    [graceSeconds, QUEUES.aggregate, QUEUES.aggregateDead],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Jobs of one queue for one batch, by state: for operators and tests looking at a batch's history. */
+export async function countBatchJobs(
+  db: Queryable,
+  schema: string,
+  queue: string,
+  batchId: string,
+): Promise<{ total: number; retried: number; live: number }> {
+  const { rows } = await db.query<{ total: number; retried: number; live: number }>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE retry_count > 0)::int AS retried,
+            count(*) FILTER (WHERE ${LIVE})::int AS live
+       FROM ${jobTable(schema)} WHERE name = $1 AND data->>'batchId' = $2`,
+    [queue, batchId],
+  );
+  return rows[0];
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs a chunk's write plan (writePlan.ts) with the set-based statements of db/sql: about ten
+ * statements whatever the number of records.
+ */
+import type { RowOutcome } from '../core/types';
+import type { Queryable } from '../db/pool';
+import { findCaverIdsByNickname, insertMissingAuthors } from '../db/sql/cavers';
+import { insertEntranceDuplicates } from '../db/sql/entranceDuplicates';
+import {
+  allocateEntranceAndCaveIds,
+  findEntrancesByImportKey,
+  insertCaves,
+  insertDescriptions,
+  insertEntrancesWithFreeKeys,
+  insertLocations,
+  insertNames,
+} from '../db/sql/entrances';
+import type { EntranceRecord } from '../rows/rowConversion';
+import {
+  authorIdOf,
+  authorsOf,
+  caveRows,
+  classifyRecords,
+  descriptionRows,
+  entranceIdsByKey,
+  entranceRows,
+  firstRecordsOfFreeKeys,
+  importKeyOfRecord,
+  locationRows,
+  type NewEntrance,
+  nameRows,
+} from './writePlan';
+
+export interface WriteContext {
+  batchId: string;
+  /** The caver who started the import: author of the entrance duplicates. */
+  initiatorId: number;
+  /** Caver id by nickname (see resolveAuthors): asked only for the authors of new entrances. */
+  resolveAuthors(nicknames: string[]): Promise<ReadonlyMap<string, number>>;
+}
+
+/**
+ * Finds or creates the import authors by nickname. Runs outside the chunk's transaction, in its own
+ * short statements: a new author is then visible to concurrent chunks at once instead of making
+ * them wait for this chunk to commit. An author left by a chunk that later rolls back is reused.
+ */
+export async function resolveAuthors(
+  db: Queryable,
+  nicknames: Iterable<string>,
+): Promise<Map<string, number>> {
+  const names = [...new Set(nicknames)];
+  await insertMissingAuthors(db, names);
+  return findCaverIdsByNickname(db, names);
+}
+
+async function findExisting(db: Queryable, records: readonly EntranceRecord[]): Promise<Map<string, number>> {
+  return entranceIdsByKey(await findEntrancesByImportKey(db, records.map(importKeyOfRecord)));
+}
+
+/**
+ * Writes valid records, in line order, and returns each one's outcome. A record whose import key a
+ * live entrance already holds, or an earlier record of the same call created, becomes a duplicate
+ * of that entrance; so does one that loses a race for its key to a concurrent batch.
+ */
+export async function writeEntrances(
+  db: Queryable,
+  records: readonly EntranceRecord[],
+  context: WriteContext,
+): Promise<RowOutcome[]> {
+  if (!records.length) return [];
+  const { batchId } = context;
+  const existing = await findExisting(db, records);
+  const candidates = firstRecordsOfFreeKeys(records, existing);
+
+  const authorIds = await context.resolveAuthors(candidates.flatMap(authorsOf));
+  const ids = await allocateEntranceAndCaveIds(db, candidates.length);
+  const planned: NewEntrance[] = candidates.map((record, i) => ({
+    record,
+    entranceId: ids[i].entrance,
+    caveId: ids[i].cave,
+    authorId: authorIdOf(authorIds, record.author),
+  }));
+  const inserted = await insertEntrancesWithFreeKeys(db, batchId, entranceRows(planned));
+  const created = planned.filter((entrance) => inserted.has(entrance.entranceId));
+
+  // Keys a concurrent batch took between our lookup and our insert: read the winners.
+  const lost = planned.filter((entrance) => !inserted.has(entrance.entranceId)).map((e) => e.record);
+  if (lost.length) for (const [key, id] of await findExisting(db, lost)) existing.set(key, id);
+
+  await insertCaves(db, batchId, caveRows(created));
+  await insertNames(db, batchId, nameRows(created));
+  await insertDescriptions(db, batchId, descriptionRows(created, authorIds));
+  await insertLocations(db, batchId, locationRows(created, authorIds));
+
+  const { outcomes, duplicates } = classifyRecords(records, created, existing);
+  await insertEntranceDuplicates(db, batchId, context.initiatorId, duplicates);
+  return outcomes;
+}
