@@ -88,6 +88,21 @@ export async function cutOffDatabase(url: string): Promise<void> {
   });
 }
 
+/** The rows of one statement on the database at `url`, on a connection of its own. */
+export async function queryDatabase<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function stopDatabaseServer(): Promise<void> {
   if (stopServer) {
     await stopServer();

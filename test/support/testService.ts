@@ -5,14 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import supertest from 'supertest';
 import type { GroupName } from '../../api/lib/auth/groups';
 import { signToken } from '../../api/lib/auth/tokens';
 import { upsertUser } from '../../api/lib/auth/users';
 import { readSettings, type Settings } from '../../api/lib/core/settings';
+import type { QueueName } from '../../api/lib/core/types';
 import { withTransaction } from '../../api/lib/db/pool';
 import { groupsOfCaver } from '../../api/lib/db/sql/cavers';
+import { countBatchJobs } from '../../api/lib/db/sql/queueJobs';
 import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import type { Mailer } from '../../api/lib/notifications/mailer';
 import { type RunningService, startService } from '../../api/lib/service';
@@ -38,7 +40,43 @@ export interface TestService {
   query(text: string, values?: unknown[]): Promise<pg.QueryResultRow[]>;
   createUser(options?: { group?: GroupName; language?: string; nickname?: string }): Promise<TestUser>;
   waitForBatch(batchId: string, token: string, timeoutMs?: number): Promise<JobStatus>;
+  /** A batch's jobs in one queue, read through the data layer (never the queue's table by name). */
+  jobsOf(queue: QueueName, batchId: string): Promise<{ total: number; retried: number; live: number }>;
+  /** Every job of one queue, whatever its batch or state. */
+  countJobs(queue: QueueName): Promise<number>;
+  /** Deletes a batch's jobs in one queue: a lost job, as an operator's mistake would make it. */
+  deleteJobsOf(queue: QueueName, batchId: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface TestServiceOptions {
+  settings?: SettingsOverrides;
+  storage?: ReportStorage;
+  mailer?: Mailer;
+  env?: Record<string, string>;
+}
+
+/**
+ * The suite set-up every integration suite shares: the service starts before the suite's first test
+ * (with an administrator to import as) and stops after its last. Read `suite.app` and `suite.admin`
+ * inside hooks and tests, once they have started. Hooks run in the order they are declared: declare
+ * the servers the service needs before calling this, and they stop after it.
+ */
+export function useTestService(options: TestServiceOptions | (() => TestServiceOptions) = {}): {
+  app: TestService;
+  admin: TestUser;
+} {
+  const suite = {} as { app: TestService; admin: TestUser };
+  before(async function () {
+    this.timeout(120_000);
+    // A function: options that only exist once earlier hooks ran (an Azurite or SMTP server's address).
+    suite.app = await startTestService(typeof options === 'function' ? options() : options);
+    suite.admin = await suite.app.createUser({ group: 'Administrator' });
+  });
+  after(async () => {
+    await suite.app?.stop();
+  });
+  return suite;
 }
 
 type SettingsOverrides = {
@@ -47,14 +85,7 @@ type SettingsOverrides = {
 
 let users = 0;
 
-export async function startTestService(
-  options: {
-    settings?: SettingsOverrides;
-    storage?: ReportStorage;
-    mailer?: Mailer;
-    env?: Record<string, string>;
-  } = {},
-): Promise<TestService> {
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const port = await freePort();
   const uploads = mkdtempSync(path.join(os.tmpdir(), 'cave-import-uploads-'));
   const base = readSettings({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...options.env });
@@ -85,6 +116,8 @@ export async function startTestService(
     createDevAdmin: false,
   });
   const url = settings.publicUrl;
+  // The queue's own table, for the few tests that must count or lose jobs behind the pipeline's back.
+  const jobTable = `${pg.escapeIdentifier(settings.queue.schema)}.job`;
   // Every request made through http() has its response checked against the OpenAPI contract.
   const http = (): supertest.Agent =>
     new Proxy(supertest.agent(url), {
@@ -142,6 +175,20 @@ export async function startTestService(
           throw new Error(`Batch ${batchId} still ${status.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    jobsOf: (queue, batchId) => countBatchJobs(service.pool, settings.queue.schema, queue, batchId),
+    async countJobs(queue) {
+      const { rows } = await service.pool.query(
+        `SELECT count(*)::int AS n FROM ${jobTable} WHERE name = $1`,
+        [queue],
+      );
+      return rows[0].n;
+    },
+    async deleteJobsOf(queue, batchId) {
+      await service.pool.query(`DELETE FROM ${jobTable} WHERE name = $1 AND data->>'batchId' = $2`, [
+        queue,
+        batchId,
+      ]);
     },
     async stop() {
       await service.stop();

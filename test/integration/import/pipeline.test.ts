@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { importAndWait, outcomesOf, submit } from '../support/imports';
-import { entranceRow } from '../support/rows';
-import { startTestService, type TestService, type TestUser } from '../support/testService';
+import { importAndWait, outcomesOf, submit } from '../../support/imports';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
 
 describe('CSVImportQueueService: import pipeline', () => {
-  let app: TestService;
-  let admin: TestUser;
-  before(async () => {
-    app = await startTestService({ settings: { import: { chunkSize: 25 } } });
-    admin = await app.createUser({ group: 'Administrator' });
-  });
-  after(async () => {
-    await app.stop();
-  });
+  const suite = useTestService({ settings: { import: { chunkSize: 25 } } });
 
   it('imports fresh rows: cave, entrance, names, description and location, attributed to the author', async () => {
     const row = entranceRow({
@@ -30,14 +22,14 @@ describe('CSVImportQueueService: import pipeline', () => {
       'karstlink:hasAccessDocument/dc:language': 'deu',
       'karstlink:hasAccessDocument/dct:creator': 'Access Team',
     });
-    const status = await importAndWait(app, admin, [row]);
+    const status = await importAndWait(suite.app, suite.admin, [row]);
     assert.equal(status.status, 'completed');
     assert.deepEqual(status.result?.summary, { successes: 1, duplicates: 0, failures: 0 });
-    const [outcome] = await outcomesOf(app, status.batchId);
+    const [outcome] = await outcomesOf(suite.app, status.batchId);
     assert.equal(outcome.outcome, 'success');
     assert.equal(outcome.message, null);
 
-    const [entrance] = await app.query('SELECT * FROM t_entrance WHERE id = $1', [outcome.id_entrance]);
+    const [entrance] = await suite.app.query('SELECT * FROM t_entrance WHERE id = $1', [outcome.id_entrance]);
     assert.equal(entrance.id_cave, outcome.id_cave);
     assert.equal(entrance.id_country, 'CH');
     assert.equal(entrance.id_db_import, 'fresh-1');
@@ -50,20 +42,20 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(entrance.date_inscription.toISOString().slice(0, 10), '2024-03-01');
     assert.equal(entrance.date_reviewed.toISOString().slice(0, 10), '2024-05-06');
 
-    const [author] = await app.query('SELECT id, mail, password FROM t_caver WHERE nickname = $1', [
+    const [author] = await suite.app.query('SELECT id, mail, password FROM t_caver WHERE nickname = $1', [
       'Alfred Bögli',
     ]);
     assert.equal(author.mail, null, 'an import author is not a user');
     assert.equal(author.password, null);
     assert.equal(entrance.id_author, author.id);
 
-    const [cave] = await app.query('SELECT * FROM t_cave WHERE id = $1', [outcome.id_cave]);
+    const [cave] = await suite.app.query('SELECT * FROM t_cave WHERE id = $1', [outcome.id_cave]);
     assert.deepEqual(
       [cave.length, cave.depth, cave.id_author, cave.id_job_batch],
       [350, 120, author.id, status.batchId],
     );
 
-    const names = await app.query(
+    const names = await suite.app.query(
       'SELECT name, id_language, is_main, id_cave, id_entrance, id_author FROM t_name WHERE id_job_batch = $1 ORDER BY id',
       [status.batchId],
     );
@@ -93,7 +85,7 @@ describe('CSVImportQueueService: import pipeline', () => {
         id_author: author.id,
       },
     ]);
-    const [description] = await app.query('SELECT * FROM t_description WHERE id_entrance = $1', [
+    const [description] = await suite.app.query('SELECT * FROM t_description WHERE id_entrance = $1', [
       entrance.id,
     ]);
     assert.deepEqual(
@@ -101,7 +93,7 @@ describe('CSVImportQueueService: import pipeline', () => {
       ['Overview', 'One of the longest caves.', 'eng', author.id],
     );
     assert.ok(description.id_license, 'license resolved from dct:rights/karstlink:licenseType');
-    const [location] = await app.query(
+    const [location] = await suite.app.query(
       'SELECT l.body, l.id_language, c.nickname FROM t_location l JOIN t_caver c ON c.id = l.id_author WHERE id_entrance = $1',
       [entrance.id],
     );
@@ -114,12 +106,12 @@ describe('CSVImportQueueService: import pipeline', () => {
 
   it('records rows whose key already exists as entrance duplicates by the initiator', async () => {
     const original = entranceRow({ id: 'dup-existing' });
-    const first = await importAndWait(app, admin, [original]);
-    const [{ id_entrance: existing }] = await outcomesOf(app, first.batchId);
+    const first = await importAndWait(suite.app, suite.admin, [original]);
+    const [{ id_entrance: existing }] = await outcomesOf(suite.app, first.batchId);
 
-    const second = await importAndWait(app, admin, [{ ...original, 'rdfs:label': 'Renamed' }]);
+    const second = await importAndWait(suite.app, suite.admin, [{ ...original, 'rdfs:label': 'Renamed' }]);
     assert.deepEqual(second.result?.summary, { successes: 0, duplicates: 1, failures: 0 });
-    const [outcome] = await outcomesOf(app, second.batchId);
+    const [outcome] = await outcomesOf(suite.app, second.batchId);
     assert.deepEqual(outcome, {
       line: 2,
       outcome: 'duplicate',
@@ -127,55 +119,56 @@ describe('CSVImportQueueService: import pipeline', () => {
       id_entrance: existing,
       id_cave: null,
     });
-    const duplicates = await app.query('SELECT * FROM t_entrance_duplicate WHERE id_job_batch = $1', [
+    const duplicates = await suite.app.query('SELECT * FROM t_entrance_duplicate WHERE id_job_batch = $1', [
       second.batchId,
     ]);
     assert.equal(duplicates.length, 1);
     assert.equal(duplicates[0].id_entrance, existing);
-    assert.equal(duplicates[0].id_author, admin.id);
+    assert.equal(duplicates[0].id_author, suite.admin.id);
     assert.equal(duplicates[0].content.idDbImport, 'dup-existing');
     assert.equal(duplicates[0].content.name.text, 'Renamed');
-    const [{ n }] = await app.query('SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1', [
-      'dup-existing',
-    ]);
+    const [{ n }] = await suite.app.query(
+      'SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1',
+      ['dup-existing'],
+    );
     assert.equal(n, 1, 'no second entrance');
   });
 
   it('creates no author for a row that becomes a duplicate or a failure', async () => {
     const original = entranceRow({ id: 'authorless-dup' });
-    await importAndWait(app, admin, [original]);
+    await importAndWait(suite.app, suite.admin, [original]);
     const describedBy = (creator: string, extra: Record<string, string> = {}) => ({
       ...extra,
       'karstlink:hasDescriptionDocument/dct:title': 'Notes',
       'karstlink:hasDescriptionDocument/dc:language': 'fra',
       'karstlink:hasDescriptionDocument/dct:creator': creator,
     });
-    const status = await importAndWait(app, admin, [
+    const status = await importAndWait(suite.app, suite.admin, [
       { ...original, ...describedBy('Only On A Duplicate') },
       entranceRow(describedBy('Only On A Failure', { 'gn:countryCode': 'ZZ' })),
     ]);
     assert.deepEqual(status.result?.summary, { successes: 0, duplicates: 1, failures: 1 });
-    const authors = await app.query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
+    const authors = await suite.app.query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
     assert.deepEqual(authors, []);
   });
 
   it('fails, alone, a row with a NUL or a broken character, instead of refusing the batch', async () => {
-    const status = await importAndWait(app, admin, [
+    const status = await importAndWait(suite.app, suite.admin, [
       entranceRow({ 'rdfs:label': 'Null\u0000Cave' }),
       entranceRow({ 'gn:alternateName': 'Half \uD83D surrogate' }),
       entranceRow({ 'rdfs:label': 'Fine 🦇 cave' }),
     ]);
     assert.deepEqual(status.result?.summary, { successes: 1, duplicates: 0, failures: 2 });
-    const outcomes = await outcomesOf(app, status.batchId);
+    const outcomes = await outcomesOf(suite.app, status.batchId);
     assert.equal(outcomes[0].message, 'Invalid character in rdfs:label: Null\uFFFDCave');
     assert.equal(outcomes[1].message, 'Invalid character in gn:alternateName: Half \uFFFD surrogate');
   });
 
   it('treats a deleted entrance as free: its key can be imported again', async () => {
     const row = entranceRow({ id: 'was-deleted' });
-    const first = await importAndWait(app, admin, [row]);
-    await app.query('UPDATE t_entrance SET is_deleted = true WHERE id_job_batch = $1', [first.batchId]);
-    const again = await importAndWait(app, admin, [row]);
+    const first = await importAndWait(suite.app, suite.admin, [row]);
+    await suite.app.query('UPDATE t_entrance SET is_deleted = true WHERE id_job_batch = $1', [first.batchId]);
+    const again = await importAndWait(suite.app, suite.admin, [row]);
     assert.deepEqual(again.result?.summary, { successes: 1, duplicates: 0, failures: 0 });
   });
 
@@ -188,8 +181,8 @@ describe('CSVImportQueueService: import pipeline', () => {
       entranceRow({ id: 'k2' }), // 6: duplicate of line 5
       entranceRow({ id: 'k1', 'dct:rights/cc:attributionName': 'Another Club' }), // 7: another key
     ];
-    const status = await importAndWait(app, admin, rows);
-    const outcomes = await outcomesOf(app, status.batchId);
+    const status = await importAndWait(suite.app, suite.admin, rows);
+    const outcomes = await outcomesOf(suite.app, status.batchId);
     assert.deepEqual(
       outcomes.map((o) => [o.line, o.outcome]),
       [
@@ -204,7 +197,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(outcomes[1].message, 'Invalid latitude: 123');
     assert.equal(outcomes[2].id_entrance, outcomes[0].id_entrance);
     assert.equal(outcomes[4].id_entrance, outcomes[3].id_entrance);
-    const duplicates = await app.query(
+    const duplicates = await suite.app.query(
       'SELECT id_entrance FROM t_entrance_duplicate WHERE id_job_batch = $1 ORDER BY id',
       [status.batchId],
     );
@@ -226,28 +219,29 @@ describe('CSVImportQueueService: import pipeline', () => {
       [{ 'dwc:coordinatePrecision': 'ten' }, 'Invalid integer in dwc:coordinatePrecision: ten'],
     ];
     const rows = [entranceRow(), ...bad.map(([overrides]) => entranceRow(overrides))];
-    const status = await importAndWait(app, admin, rows);
+    const status = await importAndWait(suite.app, suite.admin, rows);
     assert.deepEqual(status.result?.summary, { successes: 1, duplicates: 0, failures: bad.length });
-    const outcomes = await outcomesOf(app, status.batchId);
+    const outcomes = await outcomesOf(suite.app, status.batchId);
     assert.deepEqual(
       outcomes.slice(1).map((o) => [o.outcome, o.message, o.id_entrance]),
       bad.map(([, message]) => ['failure', message, null]),
     );
-    const [{ n }] = await app.query('SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1', [
-      status.batchId,
-    ]);
+    const [{ n }] = await suite.app.query(
+      'SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1',
+      [status.batchId],
+    );
     assert.equal(n, 1);
   });
 
   it('keeps unicode names intact', async () => {
     const names = ['秋芳洞', 'مغارة جعيتا', 'Пещера Снежная', 'Gouffre de l’Œil 🦇'];
     const status = await importAndWait(
-      app,
-      admin,
+      suite.app,
+      suite.admin,
       names.map((name) => entranceRow({ 'rdfs:label': name, 'dct:rights/cc:attributionName': 'クラブ' })),
     );
     assert.deepEqual(status.result?.summary, { successes: 4, duplicates: 0, failures: 0 });
-    const stored = await app.query(
+    const stored = await suite.app.query(
       'SELECT name FROM t_name WHERE id_job_batch = $1 AND id_cave IS NOT NULL ORDER BY id',
       [status.batchId],
     );
@@ -266,14 +260,14 @@ describe('CSVImportQueueService: import pipeline', () => {
         'karstlink:hasDescriptionDocument/dct:creator': creator,
       }),
     );
-    const status = await importAndWait(app, admin, rows);
+    const status = await importAndWait(suite.app, suite.admin, rows);
     assert.equal(status.progress.totalChunks, 5);
     assert.deepEqual(status.result?.summary, { successes: 120, duplicates: 0, failures: 0 });
-    const authors = await app.query('SELECT id FROM t_caver WHERE nickname = $1', [
+    const authors = await suite.app.query('SELECT id FROM t_caver WHERE nickname = $1', [
       'Shared Author Everywhere',
     ]);
     assert.equal(authors.length, 1);
-    const [{ n }] = await app.query(
+    const [{ n }] = await suite.app.query(
       'SELECT count(*)::int AS n FROM t_entrance WHERE id_job_batch = $1 AND id_author = $2',
       [status.batchId, authors[0].id],
     );
@@ -284,17 +278,20 @@ describe('CSVImportQueueService: import pipeline', () => {
     const keys = Array.from({ length: 60 }, (_, i) => `overlap-${i}`);
     const batchA = keys.slice(0, 45).map((id) => entranceRow({ id }));
     const batchB = keys.slice(15).map((id) => entranceRow({ id }));
-    const [a, b] = await Promise.all([submit(app, admin, batchA), submit(app, admin, batchB)]);
+    const [a, b] = await Promise.all([
+      submit(suite.app, suite.admin, batchA),
+      submit(suite.app, suite.admin, batchB),
+    ]);
     const [doneA, doneB] = await Promise.all([
-      app.waitForBatch(a, admin.token),
-      app.waitForBatch(b, admin.token),
+      suite.app.waitForBatch(a, suite.admin.token),
+      suite.app.waitForBatch(b, suite.admin.token),
     ]);
     const successes = doneA.progress.successes + doneB.progress.successes;
     const duplicates = doneA.progress.duplicates + doneB.progress.duplicates;
     assert.equal(successes, 60, 'each key created once');
     assert.equal(duplicates, 30, 'the 30 shared keys are duplicates in one of the two batches');
     assert.equal(doneA.progress.failures + doneB.progress.failures, 0);
-    const [{ n, distinct }] = await app.query(
+    const [{ n, distinct }] = await suite.app.query(
       `SELECT count(*)::int AS n, count(DISTINCT id_db_import)::int AS distinct
          FROM t_entrance WHERE id_db_import LIKE 'overlap-%' AND NOT is_deleted`,
     );
@@ -303,8 +300,8 @@ describe('CSVImportQueueService: import pipeline', () => {
 
   it('reports progress counters that add up and end equal to the totals', async () => {
     const status = await importAndWait(
-      app,
-      admin,
+      suite.app,
+      suite.admin,
       Array.from({ length: 60 }, (_, i) => entranceRow(i % 10 === 0 ? { 'gn:countryCode': 'ZZ' } : {})),
     );
     const p = status.progress;

@@ -1,40 +1,32 @@
 import assert from 'node:assert/strict';
-import { entranceRow } from '../support/rows';
-import { startTestService, type TestService, type TestUser } from '../support/testService';
+import { QUEUES } from '../../../api/lib/core/types';
+import { entranceRow } from '../../support/rows';
+import { startTestService, type TestService, useTestService } from '../../support/testService';
 
 const IMPORT = '/api/v1/entrances/import-rows';
 
 async function countBatches(app: TestService): Promise<{ batches: number; rows: number; jobs: number }> {
-  const { rows } = await app.service.pool.query(
+  const [counts] = await app.query(
     `SELECT (SELECT count(*)::int FROM t_job_batch) AS batches,
-            (SELECT count(*)::int FROM t_job_batch_row) AS rows,
-            (SELECT count(*)::int FROM pgboss.job WHERE name = 'csv-import-chunk') AS jobs`,
+            (SELECT count(*)::int FROM t_job_batch_row) AS rows`,
   );
-  return rows[0];
+  return { batches: counts.batches, rows: counts.rows, jobs: await app.countJobs(QUEUES.chunk) };
 }
 
 describe('Import rows: POST /api/v1/entrances/import-rows', () => {
-  let app: TestService;
-  let admin: TestUser;
-  before(async () => {
-    app = await startTestService({
-      settings: { import: { chunkSize: 2, maxRows: 50, maxBodyBytes: '64kb' } },
-    });
-    admin = await app.createUser({ group: 'Administrator' });
-  });
-  after(async () => {
-    await app.stop();
+  const suite = useTestService({
+    settings: { import: { chunkSize: 2, maxRows: 50, maxBodyBytes: '64kb' } },
   });
 
   const post = (token: string | null, body: unknown) => {
-    const req = app.http().post(IMPORT);
+    const req = suite.app.http().post(IMPORT);
     if (token) req.set('Authorization', `Bearer ${token}`);
     return req.send(body as object);
   };
 
   it('answers 202 with the batch id, counts, status URL and Location header, and stages every row', async () => {
     const rows = [entranceRow(), entranceRow(), entranceRow()];
-    const res = await post(admin.token, { data: rows });
+    const res = await post(suite.admin.token, { data: rows });
     assert.equal(res.status, 202);
     assert.deepEqual(Object.keys(res.body).sort(), ['batchId', 'statusUrl', 'totalChunks', 'totalRows']);
     assert.match(res.body.batchId, /^[0-9a-f-]{36}$/);
@@ -42,7 +34,7 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
     assert.equal(res.body.totalChunks, 2);
     assert.equal(res.body.statusUrl, `/api/v1/jobs/${res.body.batchId}`);
     assert.equal(res.headers.location, res.body.statusUrl);
-    const staged = await app.service.pool.query(
+    const staged = await suite.app.service.pool.query(
       'SELECT line, chunk, data FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line',
       [res.body.batchId],
     );
@@ -54,13 +46,13 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
         [4, 1, rows[2].id],
       ],
     );
-    await app.waitForBatch(res.body.batchId, admin.token);
+    await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
   });
 
   it('checks in order: 401, then 403, then the body, then the first row, then the size', async () => {
-    const before = await countBatches(app);
-    const user = await app.createUser({ group: 'User' });
-    const moderator = await app.createUser({ group: 'Moderator' });
+    const before = await countBatches(suite.app);
+    const user = await suite.app.createUser({ group: 'User' });
+    const moderator = await suite.app.createUser({ group: 'Moderator' });
     const tooMany = Array.from({ length: 51 }, () => entranceRow());
 
     const cases: [string, string | null, unknown, number, string][] = [
@@ -73,46 +65,52 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
         403,
         'You are not authorized to import entrances via CSV.',
       ],
-      ['no data', admin.token, {}, 400, 'Request body must contain a non-empty "data" array.'],
-      ['empty data', admin.token, { data: [] }, 400, 'Request body must contain a non-empty "data" array.'],
+      ['no data', suite.admin.token, {}, 400, 'Request body must contain a non-empty "data" array.'],
+      [
+        'empty data',
+        suite.admin.token,
+        { data: [] },
+        400,
+        'Request body must contain a non-empty "data" array.',
+      ],
       [
         'data not an array',
-        admin.token,
+        suite.admin.token,
         { data: { id: 1 } },
         400,
         'Request body must contain a non-empty "data" array.',
       ],
       [
         'rows not objects',
-        admin.token,
+        suite.admin.token,
         { data: [entranceRow(), 'x'] },
         400,
         'Request body must contain a non-empty "data" array.',
       ],
       [
         'array rows',
-        admin.token,
+        suite.admin.token,
         { data: [[1, 2]] },
         400,
         'Request body must contain a non-empty "data" array.',
       ],
       [
         'body is an array',
-        admin.token,
+        suite.admin.token,
         [entranceRow()],
         400,
         'Request body must contain a non-empty "data" array.',
       ],
       [
         'first row lacks columns',
-        admin.token,
+        suite.admin.token,
         { data: [entranceRow({ 'gn:countryCode': undefined, 'w3geo:longitude': ' ' }), ...tooMany] },
         400,
         'Columns missing: gn:countryCode,w3geo:longitude',
       ],
       [
         'too many rows',
-        admin.token,
+        suite.admin.token,
         { data: tooMany },
         413,
         'Too many rows: 51. At most 50 rows can be imported at once; split the file.',
@@ -123,26 +121,26 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
       assert.equal(res.status, status, `${name}: ${res.text}`);
       assert.deepEqual(res.body, { message }, name);
     }
-    assert.deepEqual(await countBatches(app), before, 'no bad request created anything');
+    assert.deepEqual(await countBatches(suite.app), before, 'no bad request created anything');
   });
 
   it('accepts a first row that is complete even when a later row is not (later rows fail one by one)', async () => {
-    const res = await post(admin.token, {
+    const res = await post(suite.admin.token, {
       data: [entranceRow(), entranceRow({ 'gn:countryCode': undefined })],
     });
     assert.equal(res.status, 202);
-    const done = await app.waitForBatch(res.body.batchId, admin.token);
+    const done = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
     assert.deepEqual(done.result?.summary, { successes: 1, duplicates: 0, failures: 1 });
   });
 
   it('does not read the body of a request that is not from an administrator: 401 or 403 come first', async () => {
-    const user = await app.createUser({ group: 'User' });
+    const user = await suite.app.createUser({ group: 'User' });
     const huge = { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] };
     assert.equal((await post(null, huge)).status, 401);
     assert.equal((await post('not-a-token', huge)).status, 401);
     const forbidden = await post(user.token, huge);
     assert.equal(forbidden.status, 403);
-    const malformed = await app
+    const malformed = await suite.app
       .http()
       .post(IMPORT)
       .set('Authorization', `Bearer ${user.token}`)
@@ -152,28 +150,25 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
   });
 
   it('limits every other JSON body to 1 MB', async () => {
-    const res = await app
+    const res = await suite.app
       .http()
       .post('/api/v1/login')
       .send({ email: 'a@example.org', password: 'x'.repeat(1_100_000) });
     assert.equal(res.status, 413);
-    assert.equal(
-      res.body.message,
-      'Request body is larger than the 1mb limit.',
-    );
+    assert.equal(res.body.message, 'Request body is larger than the 1mb limit.');
   });
 
   it('answers 413 with a JSON message for a body over the size limit, 400 for malformed JSON', async () => {
-    const big = await post(admin.token, { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] });
+    const big = await post(suite.admin.token, { data: [entranceRow({ 'rdfs:label': 'x'.repeat(70_000) })] });
     assert.equal(big.status, 413);
     assert.equal(
       big.body.message,
       'Request body is larger than the 64kb limit. Split the file into smaller imports.',
     );
-    const malformed = await app
+    const malformed = await suite.app
       .http()
       .post(IMPORT)
-      .set('Authorization', `Bearer ${admin.token}`)
+      .set('Authorization', `Bearer ${suite.admin.token}`)
       .set('Content-Type', 'application/json')
       .send('{"data": [');
     assert.equal(malformed.status, 400);
@@ -181,23 +176,23 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
   });
 
   it('answers 500 and creates nothing when the batch cannot be written', async () => {
-    const before = await countBatches(app);
+    const before = await countBatches(suite.app);
     // A fault the validation cannot see: the database refuses the staged rows.
-    await app.service.pool.query(`
+    await suite.app.service.pool.query(`
       CREATE FUNCTION refuse_rows() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$;
       CREATE TRIGGER refuse_rows BEFORE INSERT ON t_job_batch_row FOR EACH STATEMENT EXECUTE FUNCTION refuse_rows();`);
     try {
-      const res = await post(admin.token, { data: [entranceRow(), entranceRow()] });
+      const res = await post(suite.admin.token, { data: [entranceRow(), entranceRow()] });
       assert.equal(res.status, 500);
       assert.deepEqual(res.body, { message: 'Failed to enqueue import batch.' });
       assert.deepEqual(
-        await countBatches(app),
+        await countBatches(suite.app),
         before,
         'the batch row and its jobs were rolled back together',
       );
     } finally {
-      await app.service.pool.query(
+      await suite.app.service.pool.query(
         'DROP TRIGGER refuse_rows ON t_job_batch_row; DROP FUNCTION refuse_rows();',
       );
     }

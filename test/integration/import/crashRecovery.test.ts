@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { submit } from '../support/imports';
-import { type ServiceProcess, startServiceProcess } from '../support/processes';
-import { entranceRow } from '../support/rows';
-import { startTestService, TEST_SALT, type TestService } from '../support/testService';
+import { submit } from '../../support/imports';
+import { type ServiceProcess, startServiceProcess } from '../../support/processes';
+import { entranceRow } from '../../support/rows';
+import { startTestService, TEST_SALT, type TestService } from '../../support/testService';
 
 /** A worker-only process whose death the test decides. */
 function startWorker(app: TestService): ServiceProcess {

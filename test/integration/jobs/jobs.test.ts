@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { importAndWait } from '../support/imports';
-import { entranceRow } from '../support/rows';
-import { startTestService, type TestService, type TestUser } from '../support/testService';
+import { importAndWait } from '../../support/imports';
+import { entranceRow } from '../../support/rows';
+import { type TestUser, useTestService } from '../../support/testService';
 
 describe('Job features: GET /api/v1/jobs and /api/v1/jobs/:batchId', () => {
-  let app: TestService;
+  const suite = useTestService();
   let owner: TestUser;
   let otherAdmin: TestUser;
   let moderator: TestUser;
@@ -12,19 +12,15 @@ describe('Job features: GET /api/v1/jobs and /api/v1/jobs/:batchId', () => {
   let batchId: string;
 
   before(async () => {
-    app = await startTestService();
-    owner = await app.createUser({ group: 'Administrator' });
-    otherAdmin = await app.createUser({ group: 'Administrator' });
-    moderator = await app.createUser({ group: 'Moderator' });
-    user = await app.createUser({ group: 'User' });
-    batchId = (await importAndWait(app, owner, [entranceRow(), entranceRow()])).batchId;
-  });
-  after(async () => {
-    await app.stop();
+    owner = suite.admin;
+    otherAdmin = await suite.app.createUser({ group: 'Administrator' });
+    moderator = await suite.app.createUser({ group: 'Moderator' });
+    user = await suite.app.createUser({ group: 'User' });
+    batchId = (await importAndWait(suite.app, owner, [entranceRow(), entranceRow()])).batchId;
   });
 
   const get = (path: string, token?: string) => {
-    const req = app.http().get(path);
+    const req = suite.app.http().get(path);
     if (token) req.set('Authorization', `Bearer ${token}`);
     return req;
   };
@@ -85,9 +81,9 @@ describe('Job features: GET /api/v1/jobs and /api/v1/jobs/:batchId', () => {
   });
 
   it("lists the caller's own batches newest first, with pagination", async () => {
-    const second = (await importAndWait(app, owner, [entranceRow()])).batchId;
-    const third = (await importAndWait(app, owner, [entranceRow()])).batchId;
-    await importAndWait(app, otherAdmin, [entranceRow()]);
+    const second = (await importAndWait(suite.app, owner, [entranceRow()])).batchId;
+    const third = (await importAndWait(suite.app, owner, [entranceRow()])).batchId;
+    await importAndWait(suite.app, otherAdmin, [entranceRow()]);
 
     const all = await get('/api/v1/jobs', owner.token);
     assert.equal(all.status, 200);

@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
-import { importAndWait, outcomesOf } from '../support/imports';
-import { entranceWrites } from '../support/internals';
-import { entranceRow } from '../support/rows';
-import { startTestService, type TestService, type TestUser } from '../support/testService';
+import { QUEUES } from '../../../api/lib/core/types';
+import { importAndWait, outcomesOf } from '../../support/imports';
+import { entranceWrites } from '../../support/internals';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
 
 describe('CSVImportQueueService: faults', () => {
-  let app: TestService;
-  let admin: TestUser;
-  before(async () => {
-    app = await startTestService({
-      settings: { import: { chunkSize: 10 }, queue: { chunkRetryLimit: 2, chunkRetryDelaySeconds: 1 } },
-      env: { LOG_LEVEL: 'silent' },
-    });
-    admin = await app.createUser({ group: 'Administrator' });
-  });
-  after(async () => {
-    await app.stop();
+  const suite = useTestService({
+    settings: { import: { chunkSize: 10 }, queue: { chunkRetryLimit: 2, chunkRetryDelaySeconds: 1 } },
+    env: { LOG_LEVEL: 'silent' },
   });
 
   it('retries a chunk whose transaction failed, and imports its rows exactly once', async () => {
     // The first chunk to record its counts fails once, after all its entrance writes: the whole
     // chunk must roll back and the retry must not find half of it already written.
-    await app.query(`
+    await suite.app.query(`
       CREATE SEQUENCE fail_once;
       CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -33,24 +26,20 @@ describe('CSVImportQueueService: faults', () => {
       CREATE TRIGGER fail_once BEFORE UPDATE ON t_job_batch FOR EACH ROW EXECUTE FUNCTION fail_once();`);
     try {
       const rows = Array.from({ length: 30 }, () => entranceRow());
-      const status = await importAndWait(app, admin, rows);
+      const status = await importAndWait(suite.app, suite.admin, rows);
       assert.equal(status.status, 'completed');
       assert.deepEqual(status.result?.summary, { successes: 30, duplicates: 0, failures: 0 });
-      const [{ entrances, caves, names }] = await app.query(
+      const [{ entrances, caves, names }] = await suite.app.query(
         `SELECT (SELECT count(*)::int FROM t_entrance WHERE id_job_batch = $1) AS entrances,
                 (SELECT count(*)::int FROM t_cave WHERE id_job_batch = $1) AS caves,
                 (SELECT count(*)::int FROM t_name WHERE id_job_batch = $1) AS names`,
         [status.batchId],
       );
       assert.deepEqual([entrances, caves, names], [30, 30, 60]);
-      const [{ retried }] = await app.query(
-        `SELECT count(*)::int AS retried FROM pgboss.job
-          WHERE name = 'csv-import-chunk' AND data->>'batchId' = $1 AND retry_count > 0`,
-        [status.batchId],
-      );
+      const { retried } = await suite.app.jobsOf(QUEUES.chunk, status.batchId);
       assert.equal(retried, 1, 'exactly one chunk needed a second attempt');
     } finally {
-      await app.query(
+      await suite.app.query(
         'DROP TRIGGER fail_once ON t_job_batch; DROP FUNCTION fail_once(); DROP SEQUENCE fail_once;',
       );
     }
@@ -58,7 +47,7 @@ describe('CSVImportQueueService: faults', () => {
 
   it('turns the rows of a chunk that exhausts its retries into failures, and still ends the batch', async () => {
     // Chunks holding a row labelled "Cursed" can never record their counts.
-    await app.query(`
+    await suite.app.query(`
       CREATE FUNCTION always_fail() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.successes > OLD.successes AND EXISTS (
@@ -73,10 +62,10 @@ describe('CSVImportQueueService: faults', () => {
       const rows = Array.from({ length: 20 }, (_, i) =>
         entranceRow(i === 12 ? { 'rdfs:label': 'Cursed' } : {}),
       );
-      const status = await importAndWait(app, admin, rows);
+      const status = await importAndWait(suite.app, suite.admin, rows);
       assert.equal(status.status, 'completed');
       assert.deepEqual(status.result?.summary, { successes: 10, duplicates: 0, failures: 10 });
-      const outcomes = await outcomesOf(app, status.batchId);
+      const outcomes = await outcomesOf(suite.app, status.batchId);
       const failed = outcomes.filter((o) => o.outcome === 'failure');
       assert.deepEqual(
         failed.map((o) => o.line),
@@ -85,27 +74,27 @@ describe('CSVImportQueueService: faults', () => {
       for (const o of failed) {
         assert.equal(o.message, 'Chunk failed after 3 attempts: storage node lost (simulated)');
       }
-      const [{ n }] = await app.query(
+      const [{ n }] = await suite.app.query(
         "SELECT count(*)::int AS n FROM t_name WHERE id_job_batch = $1 AND name = 'Cursed'",
         [status.batchId],
       );
       assert.equal(n, 0, 'nothing of the failed chunk was written');
     } finally {
-      await app.query('DROP TRIGGER always_fail ON t_job_batch; DROP FUNCTION always_fail();');
+      await suite.app.query('DROP TRIGGER always_fail ON t_job_batch; DROP FUNCTION always_fail();');
     }
   });
 
   it('isolates a row the database rejects so that it fails alone', async () => {
-    await app.query(`
+    await suite.app.query(`
       CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'name % is not allowed', NEW.name; END $$;
       CREATE TRIGGER poison BEFORE INSERT ON t_name FOR EACH ROW WHEN (NEW.name = 'Poison')
         EXECUTE FUNCTION poison();`);
     try {
       const rows = [entranceRow(), entranceRow({ 'rdfs:label': 'Poison' }), entranceRow(), entranceRow()];
-      const status = await importAndWait(app, admin, rows);
+      const status = await importAndWait(suite.app, suite.admin, rows);
       assert.deepEqual(status.result?.summary, { successes: 3, duplicates: 0, failures: 1 });
-      const outcomes = await outcomesOf(app, status.batchId);
+      const outcomes = await outcomesOf(suite.app, status.batchId);
       assert.deepEqual(outcomes[1], {
         line: 3,
         outcome: 'failure',
@@ -113,18 +102,18 @@ describe('CSVImportQueueService: faults', () => {
         id_entrance: null,
         id_cave: null,
       });
-      const [{ entrances }] = await app.query(
+      const [{ entrances }] = await suite.app.query(
         'SELECT count(*)::int AS entrances FROM t_entrance WHERE id_job_batch = $1',
         [status.batchId],
       );
       assert.equal(entrances, 3, "the rejected row's entrance was rolled back with it");
     } finally {
-      await app.query('DROP TRIGGER poison ON t_name; DROP FUNCTION poison();');
+      await suite.app.query('DROP TRIGGER poison ON t_name; DROP FUNCTION poison();');
     }
   });
 
   it('makes the loser of a race for one import key a duplicate of the winner', async () => {
-    const result = await entranceWrites.raceForOneKey(app.service.pool, admin.id);
+    const result = await entranceWrites.raceForOneKey(suite.app.service.pool, suite.admin.id);
     assert.equal(result.winner.outcome, 'success');
     assert.equal(result.loser.outcome, 'duplicate');
     assert.equal(

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
+import { importAndWait, outcomesOf } from '../../support/imports';
+import { download, mixedRows } from '../../support/reports';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
+
+describe('Batch completion: reports on local disk', () => {
+  const suite = useTestService();
+  let status: JobStatus;
+  let rows: Record<string, string>[];
+
+  before(async () => {
+    rows = mixedRows();
+    status = await importAndWait(suite.app, suite.admin, rows);
+  });
+
+  it('completes with absolute report URLs under /local-uploads/ mirroring the container layout', () => {
+    assert.equal(status.status, 'completed');
+    assert.deepEqual(status.result?.summary, { successes: 3, duplicates: 1, failures: 2 });
+    for (const kind of ['success', 'duplicates', 'failures'] as const) {
+      assert.equal(
+        status.result?.reportUrls[kind],
+        `${suite.app.url}/local-uploads/documents/csv-import-reports/${status.batchId}/${kind}.csv`,
+      );
+    }
+  });
+
+  it('serves success.csv as text/csv, rows in line order matching the database', async () => {
+    const report = await download(status.result!.reportUrls.success!);
+    assert.equal(report.status, 200);
+    assert.match(report.type ?? '', /^text\/csv/);
+    const outcomes = (await outcomesOf(suite.app, status.batchId)).filter((o) => o.outcome === 'success');
+    assert.deepEqual(report.rows[0], ['line', 'caveId', 'entranceId', 'latitude', 'longitude', 'name']);
+    assert.deepEqual(
+      report.rows.slice(1).map((r) => [Number(r[0]), Number(r[1]), Number(r[2])]),
+      outcomes.map((o) => [o.line, o.id_cave, o.id_entrance]),
+    );
+    // Formula-like cells are neutralised; a plain negative number is not.
+    assert.equal(report.rows[1][5], '\'=HYPERLINK("http://evil.example","click")');
+    assert.equal(report.rows[2][5], "'-2+3");
+    assert.equal(report.rows[3][5], 'Grotte «Sud»');
+  });
+
+  it('writes duplicates.csv and failures.csv, the latter with every original column', async () => {
+    const duplicates = await download(status.result!.reportUrls.duplicates!);
+    assert.deepEqual(duplicates.rows[0], ['line', 'id', 'attributionName', 'entranceId', 'message']);
+    const [outcome] = (await outcomesOf(suite.app, status.batchId)).filter((o) => o.outcome === 'duplicate');
+    const id = rows[2].id;
+    assert.deepEqual(duplicates.rows.slice(1), [
+      [
+        '4',
+        id,
+        'Test Caving Club',
+        String(outcome.id_entrance),
+        `Entrance with id ${id} has been created as an entrance duplicate.`,
+      ],
+    ]);
+
+    const failures = await download(status.result!.reportUrls.failures!);
+    const header = failures.rows[0];
+    assert.deepEqual(header.slice(0, 3), ['line', 'message', 'id']);
+    assert.ok(header.includes('extra'), 'a column only a later row has is kept');
+    assert.ok(header.includes('gn:alternateName'));
+    const byColumn = (row: string[]) => Object.fromEntries(header.map((column, i) => [column, row[i]]));
+    const [countryRow, latitudeRow] = failures.rows.slice(1).map(byColumn);
+    assert.equal(countryRow.line, '5');
+    assert.equal(countryRow.message, 'Unknown country code: ZZ');
+    assert.equal(countryRow['gn:countryCode'], 'ZZ');
+    assert.equal(countryRow['gn:alternateName'], "'@SUM(A1)");
+    assert.equal(countryRow.extra, 'kept');
+    assert.equal(latitudeRow.message, 'Invalid latitude: -95.5');
+    assert.equal(latitudeRow['w3geo:latitude'], '-95.5', 'a plain negative number is left alone');
+  });
+
+  it('writes no file for an empty report and gives a null URL', async () => {
+    const clean = await importAndWait(suite.app, suite.admin, [entranceRow()]);
+    assert.deepEqual(clean.result?.reportUrls.duplicates, null);
+    assert.deepEqual(clean.result?.reportUrls.failures, null);
+    const missing = await fetch(
+      `${suite.app.url}/local-uploads/documents/csv-import-reports/${clean.batchId}/failures.csv`,
+    );
+    assert.equal(missing.status, 404);
+  });
+
+  it('serves local uploads read-only, without listings or escapes from the folder', async () => {
+    const base = `${suite.app.url}/local-uploads`;
+    const attempts = [
+      `${base}/documents/`,
+      `${base}/documents/csv-import-reports/${status.batchId}/`,
+      `${base}/../package.json`,
+      `${base}/%2e%2e/package.json`,
+      `${base}/documents/%2e%2e%2f%2e%2e%2fpackage.json`,
+      `${base}/..%2fpackage.json`,
+    ];
+    for (const url of attempts) {
+      const res = await fetch(url);
+      assert.ok(res.status === 404 || res.status === 403, `${url} answered ${res.status}`);
+      assert.doesNotMatch(await res.text(), /cave-import-service/, url);
+    }
+    const post = await fetch(status.result!.reportUrls.success!, { method: 'POST' });
+    assert.equal(post.status, 405);
+  });
+
+  it('records exactly one IMPORT_COMPLETE notification, which the database keeps single', async () => {
+    const { rows } = await suite.app.service.pool.query(
+      'SELECT id_notification_type, id_notifier, id_notified FROM t_notification WHERE id_job_batch = $1',
+      [status.batchId],
+    );
+    assert.deepEqual(rows, [
+      { id_notification_type: 8, id_notifier: suite.admin.id, id_notified: suite.admin.id },
+    ]);
+    await assert.rejects(
+      suite.app.service.pool.query(
+        'INSERT INTO t_notification (id_notification_type, id_notifier, id_notified, id_job_batch) VALUES (8, $1, $1, $2)',
+        [suite.admin.id, status.batchId],
+      ),
+      /t_notification_batch_type_key/,
+    );
+  });
+});

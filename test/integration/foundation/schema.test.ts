@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { BATCH_STATUSES } from '../../../api/lib/core/types';
+import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../../../api/lib/db/sql/queueJobs';
+import { migratedDatabase, queryDatabase } from '../../support/database';
+import { useTestService } from '../../support/testService';
+
+interface Attribute {
+  type: string;
+  columnType?: string;
+  isIn?: string[];
+}
+
+interface Model {
+  tableName: string;
+  attributes: Record<string, Attribute>;
+}
+
+const MODELS_DIR = path.resolve(__dirname, '../../../api/models');
+
+/** What PostgreSQL calls each columnType the models use. */
+const POSTGRES_TYPE: Record<string, string> = {
+  uuid: 'uuid',
+  integer: 'integer',
+  timestamptz: 'timestamp with time zone',
+  jsonb: 'jsonb',
+  boolean: 'boolean',
+  text: 'text',
+};
+
+/** The Waterline types each PostgreSQL type may be read as. */
+const WATERLINE_TYPES: Record<string, string[]> = {
+  uuid: ['string'],
+  'character varying': ['string'],
+  character: ['string'],
+  text: ['string'],
+  integer: ['number'],
+  'timestamp with time zone': ['ref'],
+  jsonb: ['json'],
+  boolean: ['boolean'],
+};
+
+function loadModels(): [string, Model][] {
+  return readdirSync(MODELS_DIR)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => [file, require(path.join(MODELS_DIR, file)) as Model]);
+}
+
+describe('Foundation: Waterline models match their tables', () => {
+  let url: string;
+  before(async () => {
+    url = await migratedDatabase();
+  });
+
+  it('every model attribute is a column of its table, with the same type', async () => {
+    const models = loadModels();
+    assert.ok(models.length >= 2, 'the models were found');
+    for (const [file, model] of models) {
+      const columns = await queryDatabase<{ column_name: string; data_type: string; length: number | null }>(
+        url,
+        `SELECT column_name, data_type, character_maximum_length AS length
+           FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
+        [model.tableName],
+      );
+      assert.ok(columns.length > 0, `${file}: table ${model.tableName} exists`);
+      const byName = new Map(columns.map((column) => [column.column_name, column]));
+      for (const [name, attribute] of Object.entries(model.attributes)) {
+        const column = byName.get(name);
+        assert.ok(column, `${file}: ${name} is a column of ${model.tableName}`);
+        assert.ok(
+          WATERLINE_TYPES[column.data_type]?.includes(attribute.type),
+          `${file}: ${name} is ${column.data_type}, read as ${attribute.type}`,
+        );
+        if (!attribute.columnType) continue;
+        const varchar = /^varchar\((\d+)\)$/.exec(attribute.columnType);
+        if (varchar) {
+          assert.deepEqual(
+            [column.data_type, column.length],
+            ['character varying', Number(varchar[1])],
+            name,
+          );
+        } else {
+          assert.equal(column.data_type, POSTGRES_TYPE[attribute.columnType], `${file}: ${name}`);
+        }
+      }
+    }
+  });
+
+  it("t_job_batch's status CHECK allows exactly the statuses of the code", async () => {
+    const [{ definition }] = await queryDatabase<{ definition: string }>(
+      url,
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+        WHERE conrelid = 't_job_batch'::regclass AND conname = 't_job_batch_status_check'`,
+    );
+    const allowed = [...definition.matchAll(/'(\w+)'/g)].map((match) => match[1]).sort();
+    assert.deepEqual(allowed, Object.values(BATCH_STATUSES).sort());
+    const model = loadModels().find(([, m]) => m.tableName === 't_job_batch')![1];
+    assert.deepEqual([...(model.attributes.status.isIn ?? [])].sort(), allowed);
+  });
+});
+
+describe("Foundation: the data layer's reads of pg-boss's tables", () => {
+  const suite = useTestService();
+
+  it('were written against the schema version the installed pg-boss creates', async () => {
+    const { pool, settings } = suite.app.service;
+    assert.equal(await readQueueSchemaVersion(pool, settings.queue.schema), PG_BOSS_SCHEMA_VERSION);
+  });
+});
