@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { entranceRow } from '../support/rows';
 import { startTestService, type TestService, type TestUser } from '../support/testService';
 
-const CHROMIUM =
-  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const ARTIFACTS = path.resolve(__dirname, '../../.test-artifacts');
 
 /** A Karstlink CSV file: 240 fresh rows, 30 repeats of earlier keys, 30 rows that fail. */
@@ -35,28 +34,11 @@ describe('Admin import page in Chromium', function () {
   let page: Page;
   const folder = mkdtempSync(path.join(os.tmpdir(), 'cave-import-browser-'));
 
-  before(async function () {
-    if (!CHROMIUM) {
-      console.log(
-        '    (skipped: no Chromium found at /usr/bin/chromium; install Debian\'s "chromium" package or set CHROMIUM_PATH)',
-      );
-      this.skip();
-    }
+  before(async () => {
     app = await startTestService({ settings: { import: { chunkSize: 50 } } });
     admin = await app.createUser({ group: 'Administrator', nickname: 'Élodie' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // As root on a machine without network: no sandbox, no background connections.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // Debian's Chromium, CHROMIUM_PATH or the one in @sparticuz/chromium; fails (never skips) without one.
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

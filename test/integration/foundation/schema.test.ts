@@ -44,7 +44,12 @@ const WATERLINE_TYPES: Record<string, string[]> = {
 function loadModels(): [string, Model][] {
   return readdirSync(MODELS_DIR)
     .filter((file) => file.endsWith('.ts'))
-    .map((file) => [file, require(path.join(MODELS_DIR, file)) as Model]);
+    .map((file) => {
+      // A fresh copy: Sails normalises the definitions it loads in place (isIn moves to validations).
+      const modulePath = path.join(MODELS_DIR, file);
+      delete require.cache[require.resolve(modulePath)];
+      return [file, require(modulePath) as Model];
+    });
 }
 
 describe('Foundation: Waterline models match their tables', () => {

@@ -8,7 +8,7 @@ import { useTestService } from '../../support/testService';
 describe('Foundation: docs, static pages and logs', () => {
   const suite = useTestService();
 
-  it('serves the OpenAPI description raw and as a Swagger UI page whose files come from the suite.app', async () => {
+  it('serves the OpenAPI description raw and as a Swagger UI page whose files come from the app', async () => {
     const raw = await suite.app.http().get('/api/v1/docs/swagger.yaml');
     assert.equal(raw.status, 200);
     assert.match(raw.headers['content-type'], /^application\/yaml/);
@@ -22,7 +22,7 @@ describe('Foundation: docs, static pages and logs', () => {
       .filter((s) => !s.startsWith('data:') && !s.startsWith('#'));
     assert.ok(sources.length >= 3);
     for (const source of sources) {
-      assert.ok(source.startsWith('/'), `${source} is not served by the suite.app`);
+      assert.ok(source.startsWith('/'), `${source} is not served by the app`);
       const res = await suite.app.http().get(source);
       assert.equal(res.status, 200, source);
     }
@@ -35,7 +35,7 @@ describe('Foundation: docs, static pages and logs', () => {
       .map((m) => m[1])
       .filter((s) => !s.startsWith('data:') && !s.startsWith('#'));
     for (const source of sources) {
-      assert.ok(source.startsWith('/'), `${source} is not served by the suite.app`);
+      assert.ok(source.startsWith('/'), `${source} is not served by the app`);
       assert.equal((await suite.app.http().get(source)).status, 200, source);
     }
     assert.ok(sources.includes('/vendor/papaparse.min.js'));

@@ -1,0 +1,149 @@
+// @ts-check
+/** The import API: endpoint paths, the shapes of its answers, and the one fetch wrapper every call uses. */
+
+import { state } from './state.js';
+
+export const API = Object.freeze({
+  login: '/api/v1/login',
+  importRows: '/api/v1/entrances/import-rows',
+  notifications: '/api/v1/notifications?limit=5',
+  /** @param {number} id */
+  notification: (id) => `/api/v1/notifications/${encodeURIComponent(id)}`,
+});
+
+/** Statuses after which a batch never changes again. */
+export const FINAL_STATUSES = new Set(['completed', 'failed']);
+
+export const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and try again.';
+
+/**
+ * A parsed JSON body, read field by field: any field may be missing or hold any type.
+ * null when the body was empty or not JSON.
+ * @typedef {{ readonly [field: string]: unknown } | null} JsonBody
+ */
+
+/**
+ * Every HTTP answer, whatever its status.
+ * @typedef {object} ApiResponse
+ * @property {number} status
+ * @property {boolean} ok
+ * @property {JsonBody} body
+ */
+
+/**
+ * POST /api/v1/entrances/import-rows, 202: the batch was queued. Built by readAccepted from the body.
+ * @typedef {object} AcceptedBatch
+ * @property {string} batchId
+ * @property {string} statusUrl path of the batch's status, /api/v1/jobs/{batchId}
+ * @property {number} totalRows
+ * @property {number} totalChunks
+ */
+
+/**
+ * Row counts of a batch. Only the outline of a status is checked, so the page reads every count through
+ * toCount, as 0 when it is missing or not a count.
+ * @typedef {object} JobCounts
+ * @property {number} [totalRows]
+ * @property {number} [processedRows] successes + duplicates + failures
+ * @property {number} [successes]
+ * @property {number} [duplicates]
+ * @property {number} [failures]
+ */
+
+/**
+ * The outcome of a finished batch: null until it is completed or failed.
+ * @typedef {object} JobResult
+ * @property {{ [report: string]: string | null }} reportUrls success, duplicates, failures; null when empty
+ * @property {JobCounts} summary
+ * @property {string} [error] why the batch failed
+ */
+
+/**
+ * GET statusUrl, 200.
+ * @typedef {object} JobStatus
+ * @property {string} status pending, active, aggregating, then completed or failed
+ * @property {JobCounts} progress
+ * @property {JobResult | null} [result]
+ */
+
+/**
+ * An item of GET /api/v1/notifications.
+ * @typedef {object} Notification
+ * @property {number} id
+ * @property {string} type e.g. IMPORT_COMPLETE
+ * @property {string} createdAt ISO date and time
+ * @property {string | null} readAt null while unread
+ * @property {string | null} batchId the import batch it is about, if any
+ */
+
+/**
+ * @typedef {object} RequestOptions
+ * @property {string} [method]
+ * @property {unknown} [body] sent as JSON
+ * @property {boolean} [auth] send the session's token (default true)
+ * @property {AbortSignal} [signal]
+ */
+
+export class NetworkError extends Error {}
+
+/**
+ * One fetch with JSON in and out. Resolves with { status, ok, body } for every HTTP answer, so each
+ * caller decides what a status means to it; rejects with NetworkError when there is no answer.
+ * @param {string} url
+ * @param {RequestOptions} [options]
+ * @returns {Promise<ApiResponse>}
+ */
+export async function request(url, { method = 'GET', body, auth = true, signal } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      // Status and notification reads must reach the server each time, never a cached copy.
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new NetworkError(NETWORK_MESSAGE);
+  }
+  return { status: response.status, ok: response.ok, body: await readJson(response) };
+}
+
+/**
+ * Error pages from proxies (e.g. a 413 from a body-size limit) may not be JSON; that is not fatal.
+ * @param {Response} response
+ * @returns {Promise<JsonBody>}
+ */
+async function readJson(response) {
+  try {
+    const text = await response.text();
+    // JSON.parse gives `any`; as a JsonBody, every field must be checked before use.
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Anything may be thrown; only its `name` is read, which is harmless on any value but null and undefined.
+ * @param {unknown} error
+ * @returns {boolean}
+ */
+export function isAbort(error) {
+  return /** @type {{ name?: unknown } | null | undefined} */ (error)?.name === 'AbortError';
+}
+
+/**
+ * The server's `message`, trimmed, or '' when it sent none.
+ * @param {JsonBody} body
+ * @returns {string}
+ */
+export function serverMessage(body) {
+  return body && typeof body.message === 'string' ? body.message.trim() : '';
+}
