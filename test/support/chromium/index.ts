@@ -1,12 +1,18 @@
 /**
  * The Chromium that browser tests drive: Debian's (or CHROMIUM_PATH) when there is one, otherwise the
  * headless Chromium that the @sparticuz/chromium package ships compressed inside node_modules, so a
- * fresh machine needs nothing beyond `npm ci`. Never a skip: no usable Chromium is a test failure.
+ * fresh x86-64 Linux machine needs nothing beyond `npm ci`. Never a skip: no usable Chromium is a test
+ * failure.
+ *
+ * This module chooses the Chromium and launches it (flags, environment). The package's Chromium is
+ * loaded by ./sparticuz, unpacked into a private, verified cache by ./bundledCache (see there why the
+ * package's own `executablePath()` is not used), under the lock between processes of ./lock.
  */
 import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
+import { cacheRoot, MARKER, type Unpacked, unpackedChromium } from './bundledCache';
+import { errorText } from './errors';
+import { loadSparticuz, SPARTICUZ } from './sparticuz';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -42,42 +48,50 @@ export async function launchChromium(): Promise<Browser> {
   if (fromEnv) return launch('the Chromium at CHROMIUM_PATH', { executablePath: fromEnv, args: QUIET_FLAGS });
   const system = SYSTEM_CHROMIUM.find((candidate) => existsSync(candidate));
   if (system) return launch("Debian's Chromium", { executablePath: system, args: QUIET_FLAGS });
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `No Chromium for the browser tests: none at CHROMIUM_PATH or ${SYSTEM_CHROMIUM.join(' or ')}, ` +
+        `and ${SPARTICUZ} ships a Chromium for x86-64 Linux only (this machine is ` +
+        `${process.platform}-${process.arch}). Install Debian's \`chromium\` package ` +
+        '(`apt-get install chromium`), or set CHROMIUM_PATH to a Chromium executable.',
+    );
+  }
   return launchSparticuz();
 }
 
 async function launchSparticuz(): Promise<Browser> {
-  const what = 'the Chromium of @sparticuz/chromium';
-  const tmp = os.tmpdir();
-  let executablePath: string;
-  let libraries: string;
+  const what = `the Chromium of ${SPARTICUZ}`;
+  let cache = 'node_modules/.cache/sparticuz-chromium';
+  let unpacked: Unpacked;
   let args: string[];
   try {
-    const { default: sparticuz, inflate } = await import('@sparticuz/chromium');
-    // Unpacks chromium, fonts and SwiftShader into the temporary folder on first use (about 210 MB).
-    executablePath = await sparticuz.executablePath();
-    // The NSS and expat libraries Chromium links against, which a machine without a browser may lack.
-    // The package unpacks them by itself only on AWS Lambda.
-    const bin = path.join(path.dirname(require.resolve('@sparticuz/chromium')), '..', 'bin');
-    libraries = path.join(await inflate(path.join(bin, 'al2023.tar.br')), 'lib');
+    const sparticuz = await loadSparticuz();
+    cache = cacheRoot(sparticuz);
+    unpacked = await unpackedChromium(sparticuz, cache);
     args = sparticuz.args.filter(
       (flag) => !UNSUITED_SPARTICUZ_FLAGS.some((unsuited) => flag.startsWith(unsuited)),
     );
   } catch (error) {
     throw new Error(
       `No Chromium for the browser tests: none at CHROMIUM_PATH or ${SYSTEM_CHROMIUM.join(' or ')}, ` +
-        `and ${what} could not be loaded or unpacked into ${tmp} (${errorText(error)}). ` +
+        `and ${what} could not be loaded or unpacked into ${cache} (${errorText(error)}). ` +
         'Run `npm ci` to install it, or set CHROMIUM_PATH to a Chromium executable.',
     );
   }
   const env: Record<string, string | undefined> = {
     ...process.env,
-    LD_LIBRARY_PATH: [libraries, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    LD_LIBRARY_PATH: [unpacked.libraries, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
   };
-  // Without any system font configuration, use the fonts the package ships (its fonts.conf names /tmp/fonts).
-  if (!existsSync('/etc/fonts/fonts.conf')) env.FONTCONFIG_PATH = path.join(tmp, 'fonts');
-  // executablePath() reuses whatever file is there, so an interrupted first unpacking leaves a broken one.
-  const hint = `If an earlier unpacking was interrupted, delete ${path.join(tmp, 'chromium')} and run the tests again.`;
-  return launch(what, { executablePath, args: [...args, ...QUIET_FLAGS], env }, hint);
+  // Without any system font configuration, use the fonts the package ships.
+  if (!existsSync('/etc/fonts/fonts.conf')) env.FONTCONFIG_PATH = unpacked.fonts;
+  const hint =
+    `Its unpacked copy in ${unpacked.dir} is checked against ${MARKER} before each use and unpacked ` +
+    `again when it does not match; delete ${cache} to unpack it afresh.`;
+  return launch(
+    what,
+    { executablePath: unpacked.executablePath, args: [...args, ...QUIET_FLAGS], env },
+    hint,
+  );
 }
 
 async function launch(what: string, options: LaunchOptions, hint = ''): Promise<Browser> {
@@ -89,8 +103,4 @@ async function launch(what: string, options: LaunchOptions, hint = ''): Promise<
         errorText(error),
     );
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
