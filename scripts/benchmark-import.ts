@@ -4,8 +4,8 @@
  * Starts the service on a throw-away embedded PostgreSQL (or BENCH_DATABASE_URL), then for each run
  * POSTs a batch over HTTP (85 % fresh rows, 15 % repeats of earlier keys), polls it to `completed`
  * and prints: POST latency, POST-to-completed time, end-to-end rows/s, the chunk import's own rows/s
- * (from the job timings pg-boss records) and the process's peak memory. Reports medians, since
- * small machines are noisy.
+ * (from the job timings pg-boss records), the time check-rows takes to classify the same rows, and
+ * the process's peak memory. Reports medians, since small machines are noisy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { signToken } from '../api/lib/auth/tokens';
 import { upsertUser } from '../api/lib/auth/users';
 import { readSettings } from '../api/lib/core/settings';
 import { withTransaction } from '../api/lib/db/pool';
+import { readChunkTimings } from '../api/lib/db/sql/queueJobs';
 import { startService } from '../api/lib/service';
 
 const { values } = parseArgs({
@@ -95,10 +96,17 @@ async function main(): Promise<void> {
       '1h',
     );
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const results: { post: number; total: number; chunkRowsPerSecond: number; chunks: number }[] = [];
+    const results: { check: number; post: number; total: number; chunkRowsPerSecond: number }[] = [];
 
     for (let run = 1; run <= RUNS; run++) {
       const body = JSON.stringify({ data: makeRows(run, ROWS) });
+      // The dry run first, on the same rows: what an admin waits for before pressing Import.
+      const checkStarted = performance.now();
+      const checked = await fetch(`${url}/api/v1/entrances/check-rows`, { method: 'POST', headers, body });
+      if (checked.status !== 200)
+        throw new Error(`check-rows answered ${checked.status}: ${await checked.text()}`);
+      await checked.arrayBuffer();
+      const check = performance.now() - checkStarted;
       const started = performance.now();
       const res = await fetch(`${url}/api/v1/entrances/import-rows`, { method: 'POST', headers, body });
       const post = performance.now() - started;
@@ -112,17 +120,13 @@ async function main(): Promise<void> {
       const total = performance.now() - started;
 
       // The chunk import alone: rows over the handler's own time, which each chunk job's output records.
-      const { rows } = await service.pool.query<{ rows: number; seconds: number }>(
-        `SELECT (output->>'rows')::int AS rows, (output->>'ms')::float8 / 1000 AS seconds
-           FROM ${settings.queue.schema}.job WHERE name = 'csv-import-chunk' AND data->>'batchId' = $1`,
-        [batchId],
-      );
-      const chunkRowsPerSecond = median(rows.map((r) => r.rows / r.seconds));
-      results.push({ post, total, chunkRowsPerSecond, chunks: rows.length });
+      const timings = await readChunkTimings(service.pool, settings.queue.schema, batchId);
+      const chunkRowsPerSecond = median(timings.map((t) => t.rows / (t.ms / 1000)));
+      results.push({ check, post, total, chunkRowsPerSecond });
       const p = status.progress;
       console.log(
-        `run ${run}: ${status.status} ${p.successes} successes, ${p.duplicates} duplicates, ${p.failures} failures in ${rows.length} chunks; ` +
-          `POST ${post.toFixed(0)} ms, POST→completed ${(total / 1000).toFixed(2)} s, ` +
+        `run ${run}: ${status.status} ${p.successes} successes, ${p.duplicates} duplicates, ${p.failures} failures in ${timings.length} chunks; ` +
+          `check-rows ${check.toFixed(0)} ms, POST ${post.toFixed(0)} ms, POST→completed ${(total / 1000).toFixed(2)} s, ` +
           `${(ROWS / (total / 1000)).toFixed(0)} rows/s end to end, chunk import ${chunkRowsPerSecond.toFixed(0)} rows/s per worker`,
       );
     }
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
     const medianTotal = median(results.map((r) => r.total)) / 1000;
     const seedRowsPerSecond = 2000 / 170; // the seed's hand-run figure: 2,000 rows in ~170 s
     console.log('\nmedians over', RUNS, 'runs of', ROWS, 'rows');
+    console.log(`  check-rows (dry run, same rows):   ${median(results.map((r) => r.check)).toFixed(0)} ms`);
     console.log(`  POST (validate + stage + enqueue): ${median(results.map((r) => r.post)).toFixed(0)} ms`);
     console.log(`  POST → completed:                  ${medianTotal.toFixed(2)} s`);
     console.log(`  end to end:                        ${(ROWS / medianTotal).toFixed(0)} rows/s`);

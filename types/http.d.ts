@@ -8,6 +8,8 @@ export interface Request {
   body: unknown;
   query: Record<string, unknown>;
   params: Record<string, string>;
+  /** The client's address (X-Forwarded-For's only with TRUST_PROXY). */
+  ip?: string;
 }
 
 export interface AuthenticatedRequest extends Request {
@@ -19,6 +21,7 @@ export interface Response {
   status(code: number): Response;
   json(body: unknown): Response;
   set(field: string, value: string): Response;
+  setHeader(name: string, value: string): unknown;
   type(contentType: string): Response;
   send(body: unknown): Response;
 }

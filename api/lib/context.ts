@@ -3,14 +3,19 @@
  * itself, so they cannot be handed their dependencies; they ask here instead, at request time.
  */
 import type pg from 'pg';
+import type { LoginLimiter } from './auth/loginLimiter';
 import type { Settings } from './core/settings';
 import type { JobQueue } from './pipeline/ports';
+import type { ReferenceData } from './rows/referenceData';
 
 export interface ServiceContext {
   settings: Settings;
   pool: pg.Pool;
   queue: JobQueue;
+  /** Countries, languages and licenses, loaded once per process. */
+  referenceData: () => Promise<ReferenceData>;
   tokenSalt: string;
+  loginLimiter: LoginLimiter;
 }
 
 // Kept on globalThis, not in a module variable: Sails re-requires config/ and api/ on every lift,

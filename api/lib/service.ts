@@ -4,13 +4,14 @@
  * it through here, so they run the same thing.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
+import { createLoginLimiter } from './auth/loginLimiter';
 import { ensureDevelopmentAdmin } from './auth/users';
 import { setServiceContext } from './context';
-import { coerceError } from './core/errors';
+import { ConfigurationError, coerceError } from './core/errors';
 import { createLogger, setLogLevel } from './core/log';
 import type { Settings } from './core/settings';
 import { startEmbeddedPostgres } from './db/embeddedPostgres';
@@ -56,27 +57,34 @@ export interface SailsApp {
   hooks: { http?: { server?: { address(): { port: number } | string | null } } };
 }
 
-export class ConfigurationError extends Error {}
-
 const DEV_SALT_FILE = '.data/token-salt';
 
 /**
  * Production demands TOKEN_SALT. Development without one uses a random salt kept in `.data/`, so
  * tokens survive restarts; the smoke script reads it from TOKEN_SALT, never from there.
  */
-export function resolveTokenSalt(settings: Settings): string {
+export function resolveTokenSalt(settings: Settings, file = DEV_SALT_FILE): string {
   if (settings.tokenSalt) return settings.tokenSalt;
   if (settings.production) {
     throw new ConfigurationError(
-      'TOKEN_SALT must be set when NODE_ENV=production: it signs the login tokens. Set it to a long random secret.',
+      'TOKEN_SALT must be set when NODE_ENV=production (or any NODE_ENV but development and test): it signs the login tokens. Set it to a long random secret.',
     );
   }
-  if (existsSync(DEV_SALT_FILE)) return readFileSync(DEV_SALT_FILE, 'utf8').trim();
-  const salt = randomBytes(32).toString('base64url');
-  mkdirSync(path.dirname(DEV_SALT_FILE), { recursive: true });
-  writeFileSync(DEV_SALT_FILE, salt, { mode: 0o600 });
-  log.warn(`TOKEN_SALT is not set: using a development salt stored in ${DEV_SALT_FILE}`);
-  return salt;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Written aside, then linked into place: a link never replaces a file, so of two processes starting
+  // together the first one's salt wins, and nobody ever reads a file that is still being written.
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(aside, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  try {
+    linkSync(aside, file);
+    log.warn(`TOKEN_SALT is not set: using a development salt stored in ${file}`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -129,11 +137,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     const storage = options.storage ?? createReportStorage(settings);
     const mailer = options.mailer ?? createMailer(settings.mail);
-    setServiceContext({ settings, pool, queue, tokenSalt });
+    const referenceData = cachedReferenceData(pool);
+    const loginLimiter = createLoginLimiter(pool, settings.login);
+    setServiceContext({ settings, pool, queue, referenceData, tokenSalt, loginLimiter });
 
     if (settings.queue.workers) {
       const jobUrl = (batchId: string) => `${settings.publicUrl}${jobStatusPath(batchId)}`;
-      const referenceData = cachedReferenceData(pool);
       await startWorkers({ boss, queue, pool, settings, referenceData, storage, mailer, jobUrl });
       log.info(
         `Workers started: ${settings.queue.chunkConcurrency} concurrent chunks, reports to ${storage.description}`,

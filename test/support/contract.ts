@@ -83,6 +83,7 @@ interface SuperagentResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  text?: string;
   req: { method: string; path: string };
 }
 
@@ -97,7 +98,8 @@ export function recordResponses<
         url: res.req.path,
         status: res.status,
         headers: res.headers,
-        body: res.body,
+        // superagent reads an empty answer (a 204) as {}: there was no body.
+        body: res.text === '' ? null : res.body,
       }),
     );
   });

@@ -2,12 +2,21 @@
 import { parse } from 'csv-parse/sync';
 import { entranceRow } from './rows';
 
+/** A report as served: its status, type, whether it starts with a UTF-8 byte-order mark, and its rows. */
 export async function download(
   url: string,
-): Promise<{ status: number; type: string | null; rows: string[][]; text: string }> {
+): Promise<{ status: number; type: string | null; bom: boolean; rows: string[][]; text: string }> {
   const res = await fetch(url);
-  const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type'), rows: res.ok ? parse(text) : [], text };
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const bom = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  const text = bytes.toString('utf8', bom ? 3 : 0);
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    bom,
+    rows: res.ok ? parse(text) : [],
+    text,
+  };
 }
 
 /** A batch with every outcome: 3 successes, 1 duplicate, 2 failures, one of them formula-like. */

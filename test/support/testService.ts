@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import supertest from 'supertest';
 import type { GroupName } from '../../api/lib/auth/groups';
 import { signToken } from '../../api/lib/auth/tokens';
@@ -14,7 +14,7 @@ import { readSettings, type Settings } from '../../api/lib/core/settings';
 import type { QueueName } from '../../api/lib/core/types';
 import { withTransaction } from '../../api/lib/db/pool';
 import { groupsOfCaver } from '../../api/lib/db/sql/cavers';
-import { countBatchJobs } from '../../api/lib/db/sql/queueJobs';
+import { countBatchJobs, countQueueJobs, queueJobTable } from '../../api/lib/db/sql/queueJobs';
 import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import type { Mailer } from '../../api/lib/notifications/mailer';
 import { type RunningService, startService } from '../../api/lib/service';
@@ -85,6 +85,11 @@ type SettingsOverrides = {
 
 let users = 0;
 
+/** Azure when a suite gives Azure settings, as REPORT_STORAGE's default would choose. */
+function storageKind(storage: Partial<Settings['storage']> = {}): Settings['storage']['kind'] {
+  return storage.azureConnectionString || (storage.azureAccountName && storage.azureKey) ? 'azure' : 'local';
+}
+
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const port = await freePort();
   const uploads = mkdtempSync(path.join(os.tmpdir(), 'cave-import-uploads-'));
@@ -104,7 +109,12 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       pollingIntervalSeconds: 0.5,
       ...options.settings?.queue,
     },
-    storage: { ...base.storage, localDir: uploads, ...options.settings?.storage },
+    storage: {
+      ...base.storage,
+      localDir: uploads,
+      kind: storageKind(options.settings?.storage),
+      ...options.settings?.storage,
+    },
     mail: { ...base.mail, ...options.settings?.mail },
   } as Settings;
 
@@ -116,8 +126,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     createDevAdmin: false,
   });
   const url = settings.publicUrl;
-  // The queue's own table, for the few tests that must count or lose jobs behind the pipeline's back.
-  const jobTable = `${pg.escapeIdentifier(settings.queue.schema)}.job`;
+  // The queue's own table, for the tests that must lose jobs behind the pipeline's back.
+  const jobTable = queueJobTable(settings.queue.schema);
   // Every request made through http() has its response checked against the OpenAPI contract.
   const http = (): supertest.Agent =>
     new Proxy(supertest.agent(url), {
@@ -177,13 +187,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       }
     },
     jobsOf: (queue, batchId) => countBatchJobs(service.pool, settings.queue.schema, queue, batchId),
-    async countJobs(queue) {
-      const { rows } = await service.pool.query(
-        `SELECT count(*)::int AS n FROM ${jobTable} WHERE name = $1`,
-        [queue],
-      );
-      return rows[0].n;
-    },
+    countJobs: (queue) => countQueueJobs(service.pool, settings.queue.schema, queue),
     async deleteJobsOf(queue, batchId) {
       await service.pool.query(`DELETE FROM ${jobTable} WHERE name = $1 AND data->>'batchId' = $2`, [
         queue,

@@ -23,3 +23,32 @@ export function assertCanViewAllJobs(caller: Caller): void {
   if (!isModeratorOrAdministrator(caller))
     throw new ForbiddenError('You are not authorized to view all jobs.');
 }
+
+/** Deleting entrance duplicates is for moderators and administrators (Grottocenter's text). */
+export function assertCanDeleteEntranceDuplicates(caller: Caller): void {
+  if (!isModeratorOrAdministrator(caller))
+    throw new ForbiddenError('You are not authorized to delete an entrance duplicate.');
+}
+
+/** So is creating an entrance from a duplicate (Grottocenter's text, which says "create a duplicate"). */
+export function assertCanCreateEntranceFromDuplicate(caller: Caller): void {
+  if (!isModeratorOrAdministrator(caller))
+    throw new ForbiddenError('You are not authorized to create an entrance duplicate.');
+}
+
+/** A notification is marked read only by the caver it was sent to (Grottocenter's text). */
+export function assertCanMarkNotificationRead(caller: Caller, notification: { id_notified: number }): void {
+  if (notification.id_notified !== caller.id) {
+    throw new ForbiddenError("You can not mark as read a notification which doesn't belong to you.");
+  }
+}
+
+/** Several notifications: all of them must be the caller's, or none is marked (Grottocenter's text). */
+export function assertCanMarkNotificationsRead(
+  caller: Caller,
+  notifications: readonly { id_notified: number }[],
+): void {
+  if (notifications.some((notification) => notification.id_notified !== caller.id)) {
+    throw new ForbiddenError('You cannot mark as read notifications that do not belong to you.');
+  }
+}

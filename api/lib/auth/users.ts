@@ -13,7 +13,7 @@ import {
 } from '../db/sql/cavers';
 import { languageExists } from '../db/sql/referenceData';
 import { GROUPS, type GroupName, type TokenPayload } from './groups';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
 
 export interface UserInput {
   email: string;
@@ -50,7 +50,8 @@ export async function authenticate(
   // An unknown address costs a hash comparison too, so response times do not tell which addresses exist.
   const valid = await verifyPassword(password, user?.password ?? (await unknownUserHash()));
   if (!user?.password || !valid) return null;
-  await recordConnection(db, user.id);
+  // A hash stored before argon2 (bcrypt) is replaced now that the password is known to be right.
+  await recordConnection(db, user.id, needsRehash(user.password) ? await hashPassword(password) : undefined);
   return { id: user.id, nickname: user.nickname, groups: await groupsOfCaver(db, user.id) };
 }
 

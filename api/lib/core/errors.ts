@@ -2,36 +2,98 @@
  * The domain's error vocabulary. Domain code throws these with a message a person can act on; it
  * never picks an HTTP status. `api/lib/http/errors.ts` maps each kind to its status in one table.
  */
+export type ErrorKind =
+  | 'invalid-input'
+  | 'not-authenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'too-large'
+  | 'unsupported-media-type'
+  | 'too-many-requests'
+  | 'queue-unavailable'
+  | 'enqueue-failed';
+
+// Recognised by a global symbol, never by instanceof: Sails loads its own copy of the modules it
+// requires (controllers, policies), so an error class from one copy is not the class of the other.
+const DOMAIN_ERROR = Symbol.for('cave-import.domain-error');
+
 export abstract class DomainError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly [DOMAIN_ERROR] = true;
+
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
   }
 }
 
+export function isDomainError(error: unknown): error is DomainError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { [DOMAIN_ERROR]?: unknown })[DOMAIN_ERROR] === true
+  );
+}
+
 /** The request is malformed or its content breaks a rule (a missing column, a bad parameter). */
-export class InvalidInputError extends DomainError {}
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid-input';
+}
 
 /** No valid credentials: a missing, malformed, badly signed or expired token, or a wrong password. */
-export class NotAuthenticatedError extends DomainError {}
+export class NotAuthenticatedError extends DomainError {
+  readonly kind = 'not-authenticated';
+}
 
 /** The caller is known but may not do this. */
-export class ForbiddenError extends DomainError {}
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+}
 
 /** What the request names does not exist, or is not the caller's to see. */
-export class NotFoundError extends DomainError {}
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found';
+}
 
 /** The request is larger than a configured limit (body size, rows). */
-export class TooLargeError extends DomainError {}
+export class TooLargeError extends DomainError {
+  readonly kind = 'too-large';
+}
+
+/** Too many requests of one kind (logins): try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too-many-requests';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 
 /** The body is in an encoding or charset the service does not read. */
-export class UnsupportedMediaTypeError extends DomainError {}
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly kind = 'unsupported-media-type';
+}
 
 /** The job queue cannot be reached: nothing can be enqueued now. */
-export class QueueUnavailableError extends DomainError {}
+export class QueueUnavailableError extends DomainError {
+  readonly kind = 'queue-unavailable';
+}
 
 /** Creating the batch failed after the checks passed; nothing of it was kept. */
-export class EnqueueFailedError extends DomainError {}
+export class EnqueueFailedError extends DomainError {
+  readonly kind = 'enqueue-failed';
+}
+
+/** A setting that cannot be right: the service refuses to start, naming it. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
 
 /** Anything caught becomes an Error, so logs and job outputs always have a message. */
 export function coerceError(value: unknown): Error {

@@ -3,55 +3,47 @@
  * below, and `sendError` turns anything thrown into a status and a JSON `{ message }`. Controllers,
  * the token policy, the body parser and Sails' default responses all answer through it.
  */
-import {
-  coerceError,
-  type DomainError,
-  EnqueueFailedError,
-  ForbiddenError,
-  InvalidInputError,
-  NotAuthenticatedError,
-  NotFoundError,
-  QueueUnavailableError,
-  TooLargeError,
-  UnsupportedMediaTypeError,
-} from '../core/errors';
+import { coerceError, type ErrorKind, isDomainError } from '../core/errors';
 import { createLogger } from '../core/log';
 
-type ErrorKind = abstract new (...args: never[]) => DomainError;
-
 /** Domain error kind → HTTP status. A thrown error of no kind here is a 500 whose details stay in the log. */
-const STATUS_OF: readonly (readonly [ErrorKind, number])[] = [
-  [InvalidInputError, 400],
-  [NotAuthenticatedError, 401],
-  [ForbiddenError, 403],
-  [NotFoundError, 404],
-  [TooLargeError, 413],
-  [UnsupportedMediaTypeError, 415],
-  [QueueUnavailableError, 500],
-  [EnqueueFailedError, 500],
-];
+const STATUS_OF: Readonly<Record<ErrorKind, number>> = Object.freeze({
+  'invalid-input': 400,
+  'not-authenticated': 401,
+  forbidden: 403,
+  'not-found': 404,
+  'too-large': 413,
+  'unsupported-media-type': 415,
+  'too-many-requests': 429,
+  'queue-unavailable': 500,
+  'enqueue-failed': 500,
+});
 
 const log = createLogger('http');
 
-export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
+const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
 
 interface JsonResponse {
   headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
   status(code: number): JsonResponse;
   json(body: unknown): unknown;
 }
 
-export function statusOf(error: unknown): number | undefined {
-  return STATUS_OF.find(([kind]) => error instanceof kind)?.[1];
-}
-
 export function sendError(res: JsonResponse, error: unknown): void {
   if (res.headersSent) return;
-  const status = statusOf(error);
-  if (status !== undefined) {
-    res.status(status).json({ message: (error as Error).message });
+  if (isDomainError(error)) {
+    const { retryAfterSeconds } = error as { retryAfterSeconds?: number };
+    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+    res.status(STATUS_OF[error.kind]).json({ message: error.message });
     return;
   }
+  sendServerError(res, error);
+}
+
+/** A 500 whose details stay in the log: for what no domain rule explains. */
+export function sendServerError(res: JsonResponse, error: unknown): void {
+  if (res.headersSent) return;
   log.error('Unexpected error while handling a request', { error: coerceError(error) });
   res.status(500).json({ message: INTERNAL_ERROR_MESSAGE });
 }

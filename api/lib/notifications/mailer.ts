@@ -5,6 +5,8 @@ import type { RenderedEmail } from './emailTemplates';
 
 export interface Mailer {
   send(to: string, email: RenderedEmail): Promise<void>;
+  /** Told of an email that is not sent on purpose (the recipient opted out), for mailers that show their mail. */
+  skip?(to: string, reason: string): Promise<void>;
 }
 
 const log = createLogger('mail');
@@ -32,6 +34,9 @@ export function createMailer(settings: Settings['mail']): Mailer {
         `\n${rule}\n✉  Email (not sent: SMTP_URL is not set)\nFrom:    ${settings.from}\nTo:      ${to}\nSubject: ${email.subject}\n${rule}\n${email.text}\n${rule}\n\n`,
       );
       log.debug('Email printed to the console', { to });
+    },
+    async skip(to, reason) {
+      process.stdout.write(`\n✉  Email to ${to} not sent: ${reason}.\n\n`);
     },
   };
 }

@@ -8,6 +8,7 @@ import { findCaverIdsByNickname, insertMissingAuthors } from '../db/sql/cavers';
 import { insertEntranceDuplicates } from '../db/sql/entranceDuplicates';
 import {
   allocateEntranceAndCaveIds,
+  findCavesOfEntrances,
   findEntrancesByImportKey,
   insertCaves,
   insertDescriptions,
@@ -21,7 +22,9 @@ import {
   authorsOf,
   caveRows,
   classifyRecords,
+  type DuplicateFacts,
   descriptionRows,
+  duplicateRecords,
   entranceIdsByKey,
   entranceRows,
   firstRecordsOfFreeKeys,
@@ -92,7 +95,30 @@ export async function writeEntrances(
   await insertDescriptions(db, batchId, descriptionRows(created, authorIds));
   await insertLocations(db, batchId, locationRows(created, authorIds));
 
-  const { outcomes, duplicates } = classifyRecords(records, created, existing);
+  const facts = await duplicateFacts(db, duplicateRecords(records, created), existing, authorIds);
+  const { outcomes, duplicates } = classifyRecords(records, created, existing, facts);
   await insertEntranceDuplicates(db, batchId, context.initiatorId, duplicates);
   return outcomes;
+}
+
+/**
+ * What the duplicates' contents need from the database: the caves of the entrances they duplicate,
+ * and the ids of their authors that already exist. Read only: a row that does not create an entrance
+ * creates no author (a moderator's resolution does, if it comes to that). Two statements at most,
+ * none when the chunk has no duplicate.
+ */
+async function duplicateFacts(
+  db: Queryable,
+  duplicates: readonly EntranceRecord[],
+  existing: ReadonlyMap<string, number>,
+  authorIds: ReadonlyMap<string, number>,
+): Promise<DuplicateFacts> {
+  const importedAt = new Date();
+  if (!duplicates.length) return { caveOfEntrance: new Map(), authorIds, importedAt };
+  const entranceIds = duplicates.map((record) => existing.get(record.key)).filter((id) => id !== undefined);
+  const unknown = duplicates.flatMap(authorsOf).filter((nickname) => !authorIds.has(nickname));
+  // One after the other: `db` is the chunk's transaction, one connection.
+  const caveOfEntrance = await findCavesOfEntrances(db, [...new Set(entranceIds)]);
+  const found = await findCaverIdsByNickname(db, [...new Set(unknown)]);
+  return { caveOfEntrance, authorIds: new Map([...authorIds, ...found]), importedAt };
 }

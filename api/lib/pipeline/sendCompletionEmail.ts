@@ -17,12 +17,22 @@ export interface EmailDependencies {
   jobUrl(batchId: string): string;
 }
 
-/** False when there is nobody to write to (no such batch, not ended, or an initiator without an address). */
-export async function sendCompletionEmail(deps: EmailDependencies, batchId: string): Promise<boolean> {
+/**
+ * What became of a batch's email: `sent`; `opted-out` when the initiator turned notification emails
+ * off (SPEC 12.4: their in-app notification is there all the same); `nobody` when there is nobody to
+ * write to (no such batch, not ended, or an initiator without an address).
+ */
+export type EmailOutcome = 'sent' | 'opted-out' | 'nobody';
+
+export async function sendCompletionEmail(deps: EmailDependencies, batchId: string): Promise<EmailOutcome> {
   const batch = await findBatch(deps.db, batchId);
-  if (!batch?.result || !isFinalStatus(batch.status)) return false;
+  if (!batch?.result || !isFinalStatus(batch.status)) return 'nobody';
   const initiator = await findCaverContact(deps.db, batch.id_initiator);
-  if (!initiator?.mail) return false;
+  if (!initiator?.mail) return 'nobody';
+  if (!initiator.send_notification_by_email) {
+    await deps.mailer.skip?.(initiator.mail, `${initiator.nickname} turned notification emails off`);
+    return 'opted-out';
+  }
   const email = renderCompletionEmail({
     locale: localeFor(initiator.id_language),
     nickname: initiator.nickname,
@@ -35,5 +45,5 @@ export async function sendCompletionEmail(deps: EmailDependencies, batchId: stri
     statusUrl: deps.jobUrl(batch.id),
   });
   await deps.mailer.send(initiator.mail, email);
-  return true;
+  return 'sent';
 }

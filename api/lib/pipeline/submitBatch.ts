@@ -26,7 +26,7 @@ export interface SubmitDependencies {
   pool: pg.Pool;
   queue: JobQueue;
   chunkSize: number;
-  maxRows: number;
+  limits: ImportLimits;
 }
 
 export interface AcceptedBatch {
@@ -35,26 +35,36 @@ export interface AcceptedBatch {
   totalChunks: number;
 }
 
-export const SUBMIT_MESSAGES = Object.freeze({
+const SUBMIT_MESSAGES = Object.freeze({
   queueUnavailable: 'Job queue is not available. Please try again later.',
   enqueueFailed: 'Failed to enqueue import batch.',
 });
 
+export interface ImportLimits {
+  maxRows: number;
+  maxColumns: number;
+}
+
 /**
- * The checks a whole request must pass before anything is created. Only the first row's columns: a
- * fast answer for a wrong file; later rows fail one by one in the workers.
+ * The checks a whole request must pass before anything is created. Only the first row's cells are
+ * checked: a fast answer for a wrong file; later rows fail one by one in the workers.
  */
-export function checkImportRows(rows: readonly Row[], maxRows: number): void {
+export function checkImportRows(rows: readonly Row[], limits: ImportLimits): void {
+  if (rows.length === 0) throw new InvalidInputError('There are no rows to import.');
   const missing = missingColumns(rows[0]);
   if (missing.length) throw new InvalidInputError(missingColumnsMessage(missing));
-  if (rows.length > maxRows) {
+  const columns = columnsOf(rows);
+  if (columns.length > limits.maxColumns) {
+    throw new InvalidInputError(`Too many columns: ${columns.length} (max ${limits.maxColumns})`);
+  }
+  if (rows.length > limits.maxRows) {
     throw new TooLargeError(
-      `Too many rows: ${rows.length}. At most ${maxRows} rows can be imported at once; split the file.`,
+      `Too many rows: ${rows.length}. At most ${limits.maxRows} rows can be imported at once; split the file.`,
     );
   }
 }
 
-/** Every column name, in order of first appearance: the header of the uploaded file. */
+/** Every column name, in order of first appearance: the header of the file. */
 function columnsOf(rows: readonly Row[]): string[] {
   const columns = new Set<string>();
   for (const row of rows) for (const column of Object.keys(row)) columns.add(column);
@@ -66,9 +76,10 @@ export async function submitBatch(
   initiatorId: number,
   requestRows: readonly Row[],
 ): Promise<AcceptedBatch> {
-  checkImportRows(requestRows, deps.maxRows);
+  checkImportRows(requestRows, deps.limits);
   // Cells jsonb cannot hold are repaired here and fail their row in the worker, not the whole batch.
   const rows = requestRows.map(storableRow);
+  const columns = columnsOf(rows);
   if (!(await deps.queue.isAvailable())) throw new QueueUnavailableError(SUBMIT_MESSAGES.queueUnavailable);
 
   const chunkOf = assignChunks(rows.map(importKey), deps.chunkSize);
@@ -78,7 +89,7 @@ export async function submitBatch(
   try {
     await withTransaction(deps.pool, async (client) => {
       const batch = { id: batchId, initiatorId, totalRows: rows.length, totalChunks };
-      await insertBatch(client, { ...batch, chunkSize: deps.chunkSize, columns: columnsOf(rows) });
+      await insertBatch(client, { ...batch, chunkSize: deps.chunkSize, columns });
       await stageRows(client, batchId, rows, chunkOf);
       const chunks = Array.from({ length: totalChunks }, (_, chunk) => ({ batchId, chunk, initiatorId }));
       await deps.queue.sendAll(QUEUES.chunk, chunks, { db: client });

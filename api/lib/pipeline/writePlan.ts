@@ -16,6 +16,7 @@ import type {
 import { importKeyOf } from '../rows/columns';
 import { duplicateMessage } from '../rows/outcomes';
 import type { EntranceRecord } from '../rows/rowConversion';
+import { duplicateContent } from './duplicateContent';
 
 /** A record that will create an entrance, with the ids reserved for it. */
 export interface NewEntrance {
@@ -152,15 +153,35 @@ export function locationRows(
   );
 }
 
+/** What a duplicate's content needs beyond its record (see duplicateContent.ts). */
+export interface DuplicateFacts {
+  /** The cave of each existing entrance a record duplicates (entrances of this chunk aside). */
+  caveOfEntrance: ReadonlyMap<number, number | null>;
+  /** Ids of the cavers that exist, by nickname. */
+  authorIds: ReadonlyMap<string, number>;
+  importedAt: Date;
+}
+
+/** The records that will not create an entrance: every record but the first of each created key. */
+export function duplicateRecords(
+  records: readonly EntranceRecord[],
+  created: readonly NewEntrance[],
+): EntranceRecord[] {
+  const creators = new Set(created.map((entrance) => entrance.record));
+  return records.filter((record) => !creators.has(record));
+}
+
 /**
  * What became of each record, in line order: the record that created its key's entrance is a
  * success; every other record is a duplicate of the entrance holding its key, whether an earlier
- * batch, an earlier line or a concurrent batch created it.
+ * batch, an earlier line or a concurrent batch created it, recorded with its content in
+ * Grottocenter's shape.
  */
 export function classifyRecords(
   records: readonly EntranceRecord[],
   created: readonly NewEntrance[],
   existing: ReadonlyMap<string, number>,
+  facts: DuplicateFacts,
 ): { outcomes: RowOutcome[]; duplicates: DuplicateInsert[] } {
   const createdByKey = new Map(created.map((entrance) => [entrance.record.key, entrance]));
   const outcomes: RowOutcome[] = [];
@@ -178,7 +199,12 @@ export function classifyRecords(
     }
     const entranceId = mine?.entranceId ?? existing.get(record.key);
     if (entranceId === undefined) throw new Error(`No entrance holds the import key of line ${record.line}`);
-    duplicates.push({ content: record, id_entrance: entranceId });
+    const caveId = mine ? mine.caveId : (facts.caveOfEntrance.get(entranceId) ?? null);
+    duplicates.push({
+      line: record.line,
+      content: duplicateContent(record, { caveId, authorIds: facts.authorIds, importedAt: facts.importedAt }),
+      id_entrance: entranceId,
+    });
     outcomes.push({
       line: record.line,
       outcome: 'duplicate',

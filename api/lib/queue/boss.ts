@@ -69,7 +69,7 @@ async function ensureQueue(
 }
 
 /** The queue answers when pg-boss is running and its chunk queue exists (one indexed read). */
-export async function isQueueAvailable(boss: PgBoss | null): Promise<boolean> {
+async function isQueueAvailable(boss: PgBoss | null): Promise<boolean> {
   if (!boss) return false;
   try {
     return (await boss.getQueue(QUEUES.chunk)) !== null;

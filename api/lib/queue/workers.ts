@@ -18,7 +18,7 @@ import { failDeadAggregation, failDeadChunk, type GiveUp } from '../pipeline/dea
 import { importChunk } from '../pipeline/importChunk';
 import type { JobQueue } from '../pipeline/ports';
 import { recoverStalledBatches } from '../pipeline/recoverBatches';
-import { sendCompletionEmail } from '../pipeline/sendCompletionEmail';
+import { type EmailOutcome, sendCompletionEmail } from '../pipeline/sendCompletionEmail';
 import type { ReferenceData } from '../rows/referenceData';
 import type { ReportStorage } from '../storage';
 import { RECOVERY_CRON } from './queues';
@@ -36,6 +36,12 @@ export interface WorkerDependencies {
 }
 
 const log = createLogger('worker');
+
+const EMAIL_LOG: Readonly<Record<EmailOutcome, string>> = Object.freeze({
+  sent: 'Completion email sent',
+  'opted-out': 'No completion email: the initiator turned notification emails off',
+  nobody: 'No completion email to send',
+});
 
 /** A batch younger than this is left to the pipeline by the recovery sweep: its jobs may not have run yet. */
 const RECOVERY_GRACE_SECONDS = 120;
@@ -162,12 +168,12 @@ export function pipelineWorkers(deps: WorkerDependencies) {
       queue: QUEUES.email,
       async handle(job) {
         const { batchId } = job.data;
-        const sent = await sendCompletionEmail(
+        const outcome = await sendCompletionEmail(
           { db: pool, mailer: deps.mailer, jobUrl: deps.jobUrl },
           batchId,
         );
-        log.info(sent ? 'Completion email sent' : 'No completion email to send', { batch: batchId });
-        return { batchId, sent };
+        log.info(EMAIL_LOG[outcome], { batch: batchId });
+        return { batchId, sent: outcome === 'sent', outcome };
       },
     }),
     worker({

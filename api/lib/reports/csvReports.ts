@@ -24,6 +24,9 @@ interface ReportDefinition {
   cells(row: FinishedRow, columns: readonly string[]): unknown[];
 }
 
+/** The report's own columns in failures.csv, before the row's. */
+const FAILURE_COLUMNS = ['line', 'message'];
+
 export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.freeze({
   success: {
     outcome: 'success',
@@ -39,20 +42,28 @@ export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.fr
   },
   duplicates: {
     outcome: 'duplicate',
-    header: () => ['line', 'id', 'attributionName', 'entranceId', 'message'],
+    // duplicateId last, so the earlier columns keep their places: the entrance duplicate to review
+    // (GET /api/v1/entrance-duplicates/<duplicateId>); empty once a moderator has resolved it.
+    header: () => ['line', 'id', 'attributionName', 'entranceId', 'message', 'duplicateId'],
     cells: (row) => [
       row.line,
       row.data[COLUMNS.id],
       row.data[COLUMNS.attributionName],
       row.id_entrance,
       row.message,
+      row.id_entrance_duplicate,
     ],
   },
   failures: {
     outcome: 'failure',
     // The original columns follow, so the file can be fixed and imported again.
-    header: (columns) => ['line', 'message', ...columns],
-    cells: (row, columns) => [row.line, row.message, ...columns.map((column) => row.data[column])],
+    header: (columns) => [...FAILURE_COLUMNS, ...columns],
+    // Own properties only: a column named `constructor` must not read Object's.
+    cells: (row, columns) => [
+      row.line,
+      row.message,
+      ...columns.map((column) => (Object.hasOwn(row.data, column) ? row.data[column] : undefined)),
+    ],
   },
 });
 
@@ -62,14 +73,19 @@ const REPORT_COUNT: Readonly<Record<ReportKind, keyof OutcomeCounts>> = {
   failures: 'failures',
 };
 
+// A plain number, possibly signed or in exponent notation. Each part can match a digit in one way
+// only, so the test is linear on any cell: the report step must never stall on a hostile one.
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /**
  * A spreadsheet runs a cell starting with =, +, -, @, tab or CR as a formula; such cells get a
- * leading apostrophe, unless they are plain numbers such as -12.5.
+ * leading apostrophe, unless they are plain numbers such as -12.5. A cell that is not a flat value
+ * (its row failed for it) is written empty.
  */
 export function neutraliseFormula(value: unknown): string {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined || typeof value === 'object') return '';
   const text = typeof value === 'string' ? value : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) return `'${text}`;
   return text;
 }
 
@@ -91,13 +107,17 @@ export function reportStream(
   columns: readonly string[],
 ): Readable {
   const report = REPORTS[kind];
+  // A failures.csv fixed and imported again brings its line and message columns back: they are the
+  // report's, not the row's, and the next failures.csv writes them once, with their new values.
+  const rowColumns = columns.filter((column) => !FAILURE_COLUMNS.includes(column));
   async function* records() {
-    yield report.header(columns).map(neutraliseFormula);
+    yield report.header(rowColumns).map(neutraliseFormula);
     for await (const row of pagesOf(db, batchId, report.outcome))
-      yield report.cells(row, columns).map(neutraliseFormula);
+      yield report.cells(row, rowColumns).map(neutraliseFormula);
   }
   // pipeline(), not pipe(): a failing page query must destroy the stream the uploader reads.
-  return pipeline(Readable.from(records()), stringify(), () => {});
+  // A byte-order mark first: without it, spreadsheets read the UTF-8 file as Latin-1 (é as Ã©).
+  return pipeline(Readable.from(records()), stringify({ bom: true }), () => {});
 }
 
 export function reportBlobName(batchId: string, kind: ReportKind): string {

@@ -37,6 +37,7 @@ describe('Batch completion: reports on Azure Blob Storage (Azurite)', () => {
 
       const report = await download(url.toString());
       assert.equal(report.status, 200, report.text);
+      assert.ok(report.bom, `${kind}.csv starts with a byte-order mark`);
       assert.match(report.type ?? '', /^text\/csv/);
       const anonymous = await fetch(`${url.origin}${url.pathname}`);
       assert.ok(

@@ -29,6 +29,7 @@ describe('Batch completion: reports on local disk', () => {
   it('serves success.csv as text/csv, rows in line order matching the database', async () => {
     const report = await download(status.result!.reportUrls.success!);
     assert.equal(report.status, 200);
+    assert.ok(report.bom, 'UTF-8 with a byte-order mark, so spreadsheets read the accents');
     assert.match(report.type ?? '', /^text\/csv/);
     const outcomes = (await outcomesOf(suite.app, status.batchId)).filter((o) => o.outcome === 'success');
     assert.deepEqual(report.rows[0], ['line', 'caveId', 'entranceId', 'latitude', 'longitude', 'name']);
@@ -44,8 +45,19 @@ describe('Batch completion: reports on local disk', () => {
 
   it('writes duplicates.csv and failures.csv, the latter with every original column', async () => {
     const duplicates = await download(status.result!.reportUrls.duplicates!);
-    assert.deepEqual(duplicates.rows[0], ['line', 'id', 'attributionName', 'entranceId', 'message']);
+    assert.deepEqual(duplicates.rows[0], [
+      'line',
+      'id',
+      'attributionName',
+      'entranceId',
+      'message',
+      'duplicateId',
+    ]);
     const [outcome] = (await outcomesOf(suite.app, status.batchId)).filter((o) => o.outcome === 'duplicate');
+    const [duplicate] = await suite.app.query(
+      'SELECT id FROM t_entrance_duplicate WHERE id_job_batch = $1 AND line = 4',
+      [status.batchId],
+    );
     const id = rows[2].id;
     assert.deepEqual(duplicates.rows.slice(1), [
       [
@@ -54,10 +66,12 @@ describe('Batch completion: reports on local disk', () => {
         'Test Caving Club',
         String(outcome.id_entrance),
         `Entrance with id ${id} has been created as an entrance duplicate.`,
+        String(duplicate.id),
       ],
     ]);
 
     const failures = await download(status.result!.reportUrls.failures!);
+    assert.ok(duplicates.bom && failures.bom, 'every report starts with a byte-order mark');
     const header = failures.rows[0];
     assert.deepEqual(header.slice(0, 3), ['line', 'message', 'id']);
     assert.ok(header.includes('extra'), 'a column only a later row has is kept');
@@ -71,6 +85,23 @@ describe('Batch completion: reports on local disk', () => {
     assert.equal(countryRow.extra, 'kept');
     assert.equal(latitudeRow.message, 'Invalid latitude: -95.5');
     assert.equal(latitudeRow['w3geo:latitude'], '-95.5', 'a plain negative number is left alone');
+  });
+
+  it('writes failures.csv once more with one line and message column when that file is imported again', async () => {
+    const again = await download(status.result!.reportUrls.failures!);
+    const [header, ...rest] = again.rows;
+    const reimported = rest.map((cells) => Object.fromEntries(header.map((column, i) => [column, cells[i]])));
+    const second = await importAndWait(suite.app, suite.admin, reimported);
+    const failures = await download(second.result!.reportUrls.failures!);
+    assert.deepEqual(failures.rows[0].slice(0, 2), ['line', 'message']);
+    assert.equal(failures.rows[0].filter((column) => column === 'line' || column === 'message').length, 2);
+    assert.deepEqual(
+      failures.rows.slice(1).map((cells) => cells.slice(0, 2)),
+      [
+        ['2', 'Unknown country code: ZZ'],
+        ['3', 'Invalid latitude: -95.5'],
+      ],
+    );
   });
 
   it('writes no file for an empty report and gives a null URL', async () => {

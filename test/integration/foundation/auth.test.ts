@@ -5,13 +5,15 @@ import { TEST_SALT, useTestService } from '../../support/testService';
 describe('Foundation: authentication and health', () => {
   const suite = useTestService();
 
-  it('logs in with email and password and returns a token with id, nickname and groups', async () => {
+  it('logs in with email and password: { status: "Success", token } with id, nickname and groups', async () => {
     const user = await suite.app.createUser({ group: 'Moderator', nickname: 'Norbert' });
     const res = await suite.app
       .http()
       .post('/api/v1/login')
       .send({ email: user.email.toUpperCase(), password: user.password });
     assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.body), ['status', 'token']);
+    assert.equal(res.body.status, 'Success');
     const payload = jwt.verify(res.body.token, TEST_SALT, { algorithms: ['HS256'] }) as jwt.JwtPayload;
     assert.equal(payload.id, user.id);
     assert.equal(payload.nickname, 'Norbert');
@@ -19,11 +21,11 @@ describe('Foundation: authentication and health', () => {
     assert.ok(payload.exp! > Date.now() / 1000);
   });
 
-  it('answers 400 for a missing field or a body that is not JSON, 401 for a wrong password', async () => {
+  it('answers 400 { message } for a missing field or a body that is not JSON, 401 { status: "Mismatch", message } for wrong credentials', async () => {
     const user = await suite.app.createUser();
     const missing = await suite.app.http().post('/api/v1/login').send({ email: user.email });
     assert.equal(missing.status, 400);
-    assert.equal(missing.body.message, 'Both "email" and "password" are required.');
+    assert.deepEqual(missing.body, { message: 'Both "email" and "password" are required.' });
     const notJson = await suite.app
       .http()
       .post('/api/v1/login')
@@ -33,15 +35,16 @@ describe('Foundation: authentication and health', () => {
     assert.equal(notJson.body.message, 'Request body is not valid JSON.');
     const wrong = await suite.app.http().post('/api/v1/login').send({ email: user.email, password: 'nope' });
     assert.equal(wrong.status, 401);
-    assert.equal(wrong.body.message, 'Invalid email or password.');
+    assert.deepEqual(wrong.body, { status: 'Mismatch', message: 'Invalid email or password.' });
     const unknown = await suite.app
       .http()
       .post('/api/v1/login')
       .send({ email: 'nobody@example.org', password: 'x' });
     assert.equal(unknown.status, 401);
+    assert.deepEqual(unknown.body, { status: 'Mismatch', message: 'Invalid email or password.' });
   });
 
-  it('rejects missing, malformed, badly signed and expired tokens with 401', async () => {
+  it('rejects missing, malformed, badly signed, expired and never-expiring tokens with 401', async () => {
     const user = await suite.app.createUser();
     const payload = { id: user.id, nickname: 'x', groups: [{ id: 3, name: 'User' }] };
     const cases: [string, string | undefined, string][] = [
@@ -60,6 +63,7 @@ describe('Foundation: authentication and health', () => {
       ],
       ['other algorithm', `Bearer ${jwt.sign(payload, TEST_SALT, { algorithm: 'HS512' })}`, 'Invalid token.'],
       ['wrong payload', `Bearer ${jwt.sign({ sub: 'x' }, TEST_SALT)}`, 'Invalid token payload.'],
+      ['no expiry', `Bearer ${jwt.sign(payload, TEST_SALT)}`, 'Token has no expiry.'],
     ];
     for (const [name, header, message] of cases) {
       const req = suite.app.http().get('/api/v1/jobs');

@@ -125,8 +125,8 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(duplicates.length, 1);
     assert.equal(duplicates[0].id_entrance, existing);
     assert.equal(duplicates[0].id_author, suite.admin.id);
-    assert.equal(duplicates[0].content.idDbImport, 'dup-existing');
-    assert.equal(duplicates[0].content.name.text, 'Renamed');
+    assert.equal(duplicates[0].content.entrance.idDbImport, 'dup-existing');
+    assert.equal(duplicates[0].content.nameDescLoc.name.text, 'Renamed');
     const [{ n }] = await suite.app.query(
       'SELECT count(*)::int AS n FROM t_entrance WHERE id_db_import = $1',
       ['dup-existing'],

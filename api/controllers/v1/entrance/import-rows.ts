@@ -11,8 +11,8 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
   const rows = readImportRows(req.body);
   const { pool, queue, settings } = serviceContext();
-  const { chunkSize, maxRows } = settings.import;
-  const accepted = await submitBatch({ pool, queue, chunkSize, maxRows }, req.user.id, rows);
+  const { chunkSize } = settings.import;
+  const accepted = await submitBatch({ pool, queue, chunkSize, limits: settings.import }, req.user.id, rows);
   const statusUrl = jobStatusPath(accepted.batchId);
   res
     .set('Location', statusUrl)

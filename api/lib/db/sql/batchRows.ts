@@ -116,6 +116,8 @@ export interface FinishedRow extends StagedRow {
   message: string | null;
   id_entrance: number | null;
   id_cave: number | null;
+  /** The entrance duplicate a duplicate row recorded, while it is not resolved. */
+  id_entrance_duplicate: number | null;
 }
 
 /** One page of the rows with this outcome, in line order, after `afterLine` (keyset pagination). */
@@ -127,9 +129,11 @@ export async function readOutcomePage(
   limit: number,
 ): Promise<FinishedRow[]> {
   const { rows } = await db.query<FinishedRow>(
-    `SELECT line, data, message, id_entrance, id_cave FROM t_job_batch_row
-      WHERE id_job_batch = $1 AND outcome = $2 AND line > $3
-      ORDER BY line LIMIT $4`,
+    `SELECT r.line, r.data, r.message, r.id_entrance, r.id_cave, d.id AS id_entrance_duplicate
+       FROM t_job_batch_row r
+       LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = r.id_job_batch AND d.line = r.line
+      WHERE r.id_job_batch = $1 AND r.outcome = $2 AND r.line > $3
+      ORDER BY r.line LIMIT $4`,
     [batchId, outcome, afterLine, limit],
   );
   return rows;

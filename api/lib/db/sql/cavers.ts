@@ -21,6 +21,13 @@ export async function insertMissingAuthors(db: Queryable, nicknames: readonly st
   );
 }
 
+/** Which of these caver ids exist. */
+export async function findExistingCaverIds(db: Queryable, ids: readonly number[]): Promise<Set<number>> {
+  if (!ids.length) return new Set();
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM t_caver WHERE id = ANY($1::int[])', [ids]);
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Caver id by nickname; a nickname shared by several cavers names the oldest of them. */
 export async function findCaverIdsByNickname(
   db: Queryable,
@@ -88,8 +95,16 @@ export async function anyCaverInGroup(db: Queryable, groupId: number): Promise<b
   return rows.length > 0;
 }
 
-export async function recordConnection(db: Queryable, caverId: number): Promise<void> {
-  await db.query('UPDATE t_caver SET date_last_connection = now() WHERE id = $1', [caverId]);
+/** Records a login, and replaces the password hash when a new one is given (an upgraded algorithm). */
+export async function recordConnection(
+  db: Queryable,
+  caverId: number,
+  newPasswordHash?: string,
+): Promise<void> {
+  await db.query(
+    'UPDATE t_caver SET date_last_connection = now(), password = COALESCE($2, password) WHERE id = $1',
+    [caverId, newPasswordHash ?? null],
+  );
 }
 
 /**
@@ -100,14 +115,49 @@ export async function lockDevelopmentAdminCreation(db: Queryable): Promise<void>
   await db.query("SELECT pg_advisory_xact_lock(hashtext('cave-import:dev-admin'))");
 }
 
-/** Who to write to about a batch: null when the caver does not exist. */
-export async function findCaverContact(
+export interface CaverContact {
+  mail: string | null;
+  nickname: string;
+  id_language: string;
+  /** False when the caver turned notification emails off (SPEC 12.4). */
+  send_notification_by_email: boolean;
+}
+
+/** Who to write to about a batch, and whether they want emails: null when the caver does not exist. */
+export async function findCaverContact(db: Queryable, caverId: number): Promise<CaverContact | null> {
+  const { rows } = await db.query<CaverContact>(
+    'SELECT mail, nickname, id_language, send_notification_by_email FROM t_caver WHERE id = $1',
+    [caverId],
+  );
+  return rows[0] ?? null;
+}
+
+export interface NotificationPreference {
+  send_notification_by_email: boolean;
+}
+
+/** The caver's email preference: null when the caver does not exist. */
+export async function findNotificationPreference(
   db: Queryable,
   caverId: number,
-): Promise<{ mail: string | null; nickname: string; id_language: string } | null> {
-  const { rows } = await db.query<{ mail: string | null; nickname: string; id_language: string }>(
-    'SELECT mail, nickname, id_language FROM t_caver WHERE id = $1',
+): Promise<NotificationPreference | null> {
+  const { rows } = await db.query<NotificationPreference>(
+    'SELECT send_notification_by_email FROM t_caver WHERE id = $1',
     [caverId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Sets the caver's email preference and returns it: null when the caver does not exist. */
+export async function updateNotificationPreference(
+  db: Queryable,
+  caverId: number,
+  preference: NotificationPreference,
+): Promise<NotificationPreference | null> {
+  const { rows } = await db.query<NotificationPreference>(
+    `UPDATE t_caver SET send_notification_by_email = $2 WHERE id = $1
+     RETURNING send_notification_by_email`,
+    [caverId, preference.send_notification_by_email],
   );
   return rows[0] ?? null;
 }

@@ -55,7 +55,7 @@ export interface DocumentInsert {
 }
 
 export interface DescriptionInsert extends DocumentInsert {
-  title: string;
+  title: string | null;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -74,6 +74,19 @@ export async function findEntrancesByImportKey(
     [keys.map((k) => k.id_db_import), keys.map((k) => k.name_db_import)],
   );
   return rows;
+}
+
+/** The cave of each of these entrances, by entrance id (null for an entrance without a cave). */
+export async function findCavesOfEntrances(
+  db: Queryable,
+  entranceIds: readonly number[],
+): Promise<Map<number, number | null>> {
+  if (!entranceIds.length) return new Map();
+  const { rows } = await db.query<{ id: number; id_cave: number | null }>(
+    'SELECT id, id_cave FROM t_entrance WHERE id = ANY($1::int[])',
+    [entranceIds],
+  );
+  return new Map(rows.map((row) => [row.id, row.id_cave]));
 }
 
 /** Reserves `count` entrance and cave ids, so a chunk knows them before inserting anything. */
@@ -119,7 +132,7 @@ export async function insertEntrancesWithFreeKeys(
 
 export async function insertCaves(
   db: Queryable,
-  batchId: string,
+  batchId: string | null,
   caves: readonly CaveInsert[],
 ): Promise<void> {
   if (!caves.length) return;
@@ -135,7 +148,7 @@ export async function insertCaves(
 
 export async function insertNames(
   db: Queryable,
-  batchId: string,
+  batchId: string | null,
   names: readonly NameInsert[],
 ): Promise<void> {
   if (!names.length) return;
@@ -150,7 +163,7 @@ export async function insertNames(
 
 export async function insertDescriptions(
   db: Queryable,
-  batchId: string,
+  batchId: string | null,
   descriptions: readonly DescriptionInsert[],
 ): Promise<void> {
   if (!descriptions.length) return;
@@ -165,7 +178,7 @@ export async function insertDescriptions(
 
 export async function insertLocations(
   db: Queryable,
-  batchId: string,
+  batchId: string | null,
   locations: readonly DocumentInsert[],
 ): Promise<void> {
   if (!locations.length) return;
@@ -175,5 +188,46 @@ export async function insertLocations(
        FROM jsonb_to_recordset($1::jsonb) AS r(body text, id_language char(3), id_author int, id_license int,
             id_entrance int)`,
     [json(locations), batchId],
+  );
+}
+
+/**
+ * An entrance a moderator creates from an entrance duplicate (SPEC 12.2): no import key (the
+ * existing entrance keeps it), no batch (a moderator wrote it, not an import), and its origin in
+ * `origin_id_entrance` (the entrance it duplicated, which holds the import key) and
+ * `origin_id_job_batch` (the import that recorded the duplicate). Dated now: the resolution's time.
+ */
+export interface ResolvedEntranceInsert {
+  id: number;
+  id_cave: number;
+  id_author: number;
+  id_country: string | null;
+  latitude: number;
+  longitude: number;
+  altitude: number | null;
+  precision: number | null;
+  date_reviewed: string | null;
+  origin_id_entrance: number;
+  origin_id_job_batch: string | null;
+}
+
+export async function insertResolvedEntrance(db: Queryable, entrance: ResolvedEntranceInsert): Promise<void> {
+  await db.query(
+    `INSERT INTO t_entrance (id, id_cave, id_author, id_country, latitude, longitude, altitude, precision,
+                             date_inscription, date_reviewed, origin_id_entrance, origin_id_job_batch)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $11)`,
+    [
+      entrance.id,
+      entrance.id_cave,
+      entrance.id_author,
+      entrance.id_country,
+      entrance.latitude,
+      entrance.longitude,
+      entrance.altitude,
+      entrance.precision,
+      entrance.date_reviewed,
+      entrance.origin_id_entrance,
+      entrance.origin_id_job_batch,
+    ],
   );
 }

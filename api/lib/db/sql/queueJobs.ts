@@ -15,7 +15,8 @@ export const PG_BOSS_SCHEMA_VERSION = 46;
 /** Jobs that may still run: anything not completed, cancelled or failed for good. */
 const LIVE = "state IN ('created', 'retry', 'active')";
 
-const jobTable = (schema: string) => `${pg.escapeIdentifier(schema)}.job`;
+/** The job table of the queue's schema (a lower-case identifier, checked by the settings). */
+export const queueJobTable = (schema: string) => `${pg.escapeIdentifier(schema)}.job`;
 
 export async function readQueueSchemaVersion(db: Queryable, schema: string): Promise<number | null> {
   const { rows } = await db.query<{ version: string | number }>(
@@ -37,7 +38,7 @@ export async function findBatchesMissingCompletionCheck(
     `SELECT b.id FROM t_job_batch b
       WHERE b.status IN ('pending', 'active') AND b.completed_chunks = b.total_chunks
         AND b.created_at < now() - make_interval(secs => $1)
-        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
                          WHERE j.name = $2 AND j.data->>'batchId' = b.id::text AND j.${LIVE})`,
     [graceSeconds, QUEUES.completionCheck],
   );
@@ -55,7 +56,7 @@ export async function findJoblessChunks(
        FROM t_job_batch b JOIN t_job_batch_row r ON r.id_job_batch = b.id
       WHERE b.status IN ('pending', 'active') AND r.outcome IS NULL
         AND b.created_at < now() - make_interval(secs => $1)
-        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
                          WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text
                            AND (j.data->>'chunk')::int = r.chunk AND j.${LIVE})`,
     [graceSeconds, QUEUES.chunk, QUEUES.chunkDead],
@@ -72,11 +73,20 @@ export async function findBatchesMissingAggregation(
   const { rows } = await db.query<{ id: string }>(
     `SELECT b.id FROM t_job_batch b
       WHERE b.status = 'aggregating' AND b.created_at < now() - make_interval(secs => $1)
-        AND NOT EXISTS (SELECT 1 FROM ${jobTable(schema)} j
+        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
                          WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text AND j.${LIVE})`,
     [graceSeconds, QUEUES.aggregate, QUEUES.aggregateDead],
   );
   return rows.map((row) => row.id);
+}
+
+/** Every job of one queue, whatever its batch or state. */
+export async function countQueueJobs(db: Queryable, schema: string, queue: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${queueJobTable(schema)} WHERE name = $1`,
+    [queue],
+  );
+  return rows[0].n;
 }
 
 /** Jobs of one queue for one batch, by state: for operators and tests looking at a batch's history. */
@@ -90,8 +100,23 @@ export async function countBatchJobs(
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE retry_count > 0)::int AS retried,
             count(*) FILTER (WHERE ${LIVE})::int AS live
-       FROM ${jobTable(schema)} WHERE name = $1 AND data->>'batchId' = $2`,
+       FROM ${queueJobTable(schema)} WHERE name = $1 AND data->>'batchId' = $2`,
     [queue, batchId],
   );
   return rows[0];
+}
+
+/** What each chunk job of a batch recorded in its output: its rows and the handler's time. */
+export async function readChunkTimings(
+  db: Queryable,
+  schema: string,
+  batchId: string,
+): Promise<{ rows: number; ms: number }[]> {
+  const { rows } = await db.query<{ rows: number; ms: number }>(
+    `SELECT (output->>'rows')::int AS rows, (output->>'ms')::float8 AS ms
+       FROM ${queueJobTable(schema)}
+      WHERE name = $1 AND data->>'batchId' = $2 AND state = 'completed'`,
+    [QUEUES.chunk, batchId],
+  );
+  return rows;
 }

@@ -1,6 +1,7 @@
 /** The job body of `GET /api/v1/jobs/:batchId` and `GET /api/v1/jobs` (SPEC 5), from a t_job_batch row. */
 import type { BatchResult, BatchStatus } from '../../core/types';
 import type { BatchRow } from '../../db/sql/batches';
+import { batchDuplicatesPath } from '../paths';
 
 export interface JobStatus {
   batchId: string;
@@ -18,6 +19,8 @@ export interface JobStatus {
     failures: number;
   };
   result: BatchResult | null;
+  /** Where the batch's duplicates can be reviewed; present once the batch has recorded any. */
+  duplicatesUrl?: string;
 }
 
 export function toJobStatus(batch: BatchRow): JobStatus {
@@ -37,5 +40,6 @@ export function toJobStatus(batch: BatchRow): JobStatus {
       failures: batch.failures,
     },
     result: batch.result,
+    ...(batch.duplicates > 0 ? { duplicatesUrl: batchDuplicatesPath(batch.id) } : {}),
   };
 }
