@@ -2,9 +2,11 @@
  * Entry point: `npm start` (API + workers), `npm run worker` (workers only, no HTTP), and
  * `API_ONLY=true npm start` (HTTP only). Stops cleanly on SIGINT/SIGTERM.
  */
+
+import { ConfigurationError } from './api/lib/core/errors';
 import { createLogger } from './api/lib/core/log';
 import { readSettings } from './api/lib/core/settings';
-import { ConfigurationError, startService } from './api/lib/service';
+import { startService } from './api/lib/service';
 
 const log = createLogger('app');
 

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { jsonBody, localUploads, packageFiles, requestLog } from '../api/lib/http/middleware';
+import { readSettings } from '../api/lib/core/settings';
+import {
+  jsonBody,
+  localUploads,
+  packageFiles,
+  requestLog,
+  securityHeaders,
+} from '../api/lib/http/middleware';
 
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
@@ -8,6 +15,7 @@ export = {
   http: {
     middleware: {
       order: [
+        'securityHeaders',
         'requestLog',
         'bodyParser',
         'compress',
@@ -18,6 +26,7 @@ export = {
         'www',
         'favicon',
       ],
+      securityHeaders: securityHeaders(),
       requestLog: requestLog(),
       bodyParser: jsonBody(),
       localUploads: localUploads(),
@@ -26,6 +35,8 @@ export = {
       // Swagger UI's scripts and styles for /api/v1/docs, from node_modules as well.
       docsFiles: packageFiles('/api/v1/docs', packageDir('swagger-ui-dist')),
     },
-    trustProxy: true,
+    // Only behind a proxy that sets X-Forwarded-For: otherwise a client could choose its own address,
+    // and the per-address login limit would count nothing.
+    trustProxy: readSettings().trustProxy,
   },
 };

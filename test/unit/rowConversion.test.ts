@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { importKey, importKeyOf, MANDATORY_COLUMNS, missingColumns } from '../../api/lib/rows/columns';
+import { neutraliseFormula } from '../../api/lib/reports/csvReports';
+import {
+  importKey,
+  importKeyOf,
+  MANDATORY_COLUMNS,
+  missingColumns,
+  storableRow,
+} from '../../api/lib/rows/columns';
 import type { ReferenceData } from '../../api/lib/rows/referenceData';
 import { convertRow, creatorNickname } from '../../api/lib/rows/rowConversion';
 import { entranceRow, withoutColumns } from '../support/rows';
@@ -15,7 +22,7 @@ const reference: ReferenceData = {
   licenses: new Map([['cc by sa', 1]]),
 };
 
-function failure(row: Record<string, string>): string {
+function failure(row: Record<string, unknown>): string {
   const result = convertRow(row, 2, reference);
   assert.equal(result.ok, false, 'expected a failure');
   return (result as { message: string }).message;
@@ -184,5 +191,83 @@ describe('CSVImportQueueService: row conversion', () => {
       failure(row),
       'Invalid creator in karstlink:hasDescriptionDocument/dct:creator: https://example.org/people#__',
     );
+  });
+
+  it('fails a cell that is not text, a number, a boolean or null, whatever its column', () => {
+    for (const value of [{}, { toString: 1 }, [45.5], [], [[['deep']]]]) {
+      assert.equal(
+        failure({ ...entranceRow(), 'w3geo:latitude': value }),
+        'w3geo:latitude must be text or a number',
+      );
+      assert.equal(failure({ ...entranceRow(), id: value }), 'id must be text or a number');
+      assert.equal(failure({ ...entranceRow(), extra: value }), 'extra must be text or a number');
+    }
+    const numbers = convertRow(
+      { ...entranceRow(), 'w3geo:latitude': 45.5, 'w3geo:altitude': 1200, note: true },
+      2,
+      reference,
+    );
+    assert.ok(numbers.ok);
+    assert.equal(numbers.record.latitude, 45.5);
+    assert.equal(
+      importKey({ ...entranceRow(), id: { toString: () => 'x' } }),
+      undefined,
+      'no key from an object',
+    );
+    assert.deepEqual(missingColumns({ ...entranceRow(), id: {} }), [], 'an object is not a blank cell');
+  });
+
+  it('limits every cell before parsing it: 64 characters for numbers, coordinates, dates and codes', () => {
+    assert.equal(
+      failure(entranceRow({ 'w3geo:latitude': `4${'0'.repeat(64)}` })),
+      'w3geo:latitude is too long (max 64 characters)',
+    );
+    assert.equal(
+      failure(entranceRow({ 'w3geo:latitude': `${'1'.repeat(400_000)}x` })),
+      'w3geo:latitude is too long (max 64 characters)',
+    );
+    assert.equal(
+      failure(entranceRow({ 'karstlink:hasAccessDocument/dct:description': 'a'.repeat(32_769) })),
+      'karstlink:hasAccessDocument/dct:description is too long (max 32768 characters)',
+    );
+    assert.equal(
+      failure(entranceRow({ notes: 'n'.repeat(32_769) })),
+      'notes is too long (max 32768 characters)',
+    );
+    assert.ok(
+      convertRow(entranceRow({ 'w3geo:latitude': `  ${'1'.repeat(2)}.${'5'.repeat(60)}  ` }), 2, reference)
+        .ok,
+    );
+  });
+
+  it('decides on a long run of digits in linear time, in conversion and in the report formula check', () => {
+    // A backtracking pattern takes minutes on these; a linear one, microseconds. Mocha's timeout is the judge.
+    const digits = '1'.repeat(200_000);
+    assert.equal(neutraliseFormula(`+${digits}x`), `'+${digits}x`);
+    assert.equal(neutraliseFormula(`-${digits}`), `-${digits}`);
+    assert.equal(neutraliseFormula(`-${digits}.${digits}e5`), `-${digits}.${digits}e5`);
+    assert.equal(neutraliseFormula({ nested: true }), '', 'a cell that is not a flat value is written empty');
+  });
+
+  it('treats Object property names as plain columns', () => {
+    const row = JSON.parse(
+      `{"__proto__": "p", "constructor": "c", "toString": "t", ${JSON.stringify(entranceRow()).slice(1)}`,
+    );
+    assert.ok(convertRow(row, 2, reference).ok);
+    const stored = storableRow({ ...row, name: 'nul\u0000' });
+    assert.equal(Object.getPrototypeOf(stored), Object.prototype);
+    assert.deepEqual(Object.keys(stored).slice(0, 3), ['__proto__', 'constructor', 'toString']);
+    assert.equal(
+      Object.getOwnPropertyDescriptor(stored, '__proto__')?.value,
+      'p',
+      'an own column, not the prototype',
+    );
+    assert.deepEqual(missingColumns({ ...entranceRow(), constructor: undefined }), []);
+  });
+
+  it('stores a cell that is not a flat value as an empty object, whatever it held', () => {
+    const stored = storableRow({ ...entranceRow(), id: ['a\u0000', { deep: [1] }] });
+    assert.deepEqual(stored.id, {});
+    assert.equal(failure(stored), 'id must be text or a number');
   });
 });

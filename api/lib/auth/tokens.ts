@@ -26,6 +26,9 @@ export function verifyBearer(header: string | undefined, salt: string): TokenPay
     throw new InvalidTokenError('Invalid token.');
   }
   if (!isTokenPayload(decoded)) throw new InvalidTokenError('Invalid token payload.');
+  // A token without an expiry would be valid for ever, however it leaked.
+  if (typeof (decoded as { exp?: unknown }).exp !== 'number')
+    throw new InvalidTokenError('Token has no expiry.');
   return { id: decoded.id, nickname: decoded.nickname, groups: decoded.groups };
 }
 

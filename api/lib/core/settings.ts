@@ -1,7 +1,9 @@
 /**
- * Every environment variable the service reads, in one place, with its default.
+ * Every environment variable the service reads, in one place, with its default. Each is checked here:
+ * a value that cannot be right stops the start with a ConfigurationError naming the variable.
  * README.md's configuration table mirrors this file.
  */
+import { ConfigurationError } from './errors';
 
 export interface Settings {
   production: boolean;
@@ -14,9 +16,13 @@ export interface Settings {
   dbPoolSize: number;
   tokenSalt: string | undefined;
   tokenLifetime: string;
+  /** Login attempts allowed per window, per account address and per client address. */
+  login: { perAccount: number; perClient: number; windowSeconds: number };
   import: {
     chunkSize: number;
     maxRows: number;
+    /** Most distinct column names in one request. */
+    maxColumns: number;
     maxBodyBytes: string;
   };
   queue: {
@@ -35,6 +41,8 @@ export interface Settings {
     superviseIntervalSeconds: number;
   };
   storage: {
+    /** Where reports go: Azure Blob Storage, or this server's disk. */
+    kind: 'azure' | 'local';
     azureConnectionString: string | undefined;
     azureAccountName: string | undefined;
     azureKey: string | undefined;
@@ -48,6 +56,8 @@ export interface Settings {
     smtpUrl: string | undefined;
     from: string;
   };
+  /** Read the client's address from X-Forwarded-For (behind a reverse proxy only). */
+  trustProxy: boolean;
   /** Origins allowed to call the API from a browser (a front end served elsewhere). */
   corsOrigins: string[];
   logLevel: string;
@@ -55,22 +65,23 @@ export interface Settings {
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min = 0): number {
+function integer(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
 
-function decimal(env: Env, name: string, fallback: number): number {
+function decimal(env: Env, name: string, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  const value = /^\s*\d*\.?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigurationError(`${name} must be a number above 0 and at most ${max}, got "${raw}"`);
+  }
   return value;
 }
 
@@ -79,7 +90,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
+  throw new ConfigurationError(`${name} must be true or false, got "${raw}"`);
 }
 
 function text(env: Env, name: string): string | undefined {
@@ -87,39 +98,126 @@ function text(env: Env, name: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+const BODY_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+/** The longest string V8 can hold (2^29 - 24 characters): a larger JSON body could never be parsed. */
+const MAX_JSON_BODY_BYTES = 512 * 1024 ** 2;
+
+/** A body size such as `512mb`, `64kb` or `1048576`, in the units body-parser reads; checked, not guessed. */
+function bodySize(env: Env, name: string, fallback: string): string {
+  const raw = (text(env, name) ?? fallback).trim().toLowerCase();
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(raw);
+  const bytes = match ? Number(match[1]) * BODY_UNITS[match[2] ?? 'b'] : Number.NaN;
+  if (!Number.isFinite(bytes) || bytes < 1024 || bytes > MAX_JSON_BODY_BYTES) {
+    throw new ConfigurationError(
+      `${name} must be a size from 1kb to 512mb, such as 512mb, 64kb or 1048576 (bytes), got "${text(env, name)}"`,
+    );
+  }
+  return raw.replace(/\s+/g, '');
+}
+
+/** A time span as jsonwebtoken reads it: `90m`, `12h`, `7d`, or seconds. */
+function duration(env: Env, name: string, fallback: string): string {
+  const raw = (text(env, name) ?? fallback).trim();
+  if (!/^[1-9]\d*\s*(s|m|h|d|w)?$/.test(raw)) {
+    throw new ConfigurationError(`${name} must be a duration such as 90m, 12h or 7d, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** A PostgreSQL schema name the service can use unquoted. */
+function identifier(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+    throw new ConfigurationError(
+      `${name} must be a lower-case identifier (letters, digits, _), got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Azure when it is configured; the local disk otherwise, but in production only when chosen with
+ * REPORT_STORAGE=local: reports on one server's disk must be a decision, never a fallback.
+ */
+function reportStorageKind(env: Env): 'azure' | 'local' {
+  const azure = Boolean(
+    text(env, 'AZURE_STORAGE_CONNECTION_STRING') ||
+      (text(env, 'AZURE_ACCOUNT_NAME') && text(env, 'AZURE_KEY')),
+  );
+  const chosen = text(env, 'REPORT_STORAGE');
+  if (chosen === undefined) {
+    if (azure || isDevelopment(env)) return azure ? 'azure' : 'local';
+    throw new ConfigurationError(
+      'No report storage is configured: set AZURE_STORAGE_CONNECTION_STRING (or AZURE_ACCOUNT_NAME and AZURE_KEY), ' +
+        "or REPORT_STORAGE=local to keep the reports on this server's disk.",
+    );
+  }
+  const kind = oneOf(env, 'REPORT_STORAGE', ['azure', 'local'] as const, 'local');
+  if (kind === 'azure' && !azure) {
+    throw new ConfigurationError(
+      'REPORT_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING, or AZURE_ACCOUNT_NAME and AZURE_KEY.',
+    );
+  }
+  return kind;
+}
+
+/**
+ * Development (a dev admin, a dev salt, local storage by default) only when NODE_ENV says so or is
+ * unset: any other value, "prod" or "staging" or a typo of "production", gets production's rules.
+ */
+function isDevelopment(env: Env): boolean {
+  const mode = text(env, 'NODE_ENV');
+  return mode === undefined || mode === 'development' || mode === 'test';
+}
+
 export function readSettings(env: Env = process.env): Settings {
-  const port = integer(env, 'PORT', 1337, 1);
+  const port = integer(env, 'PORT', 1337, 1, 65_535);
   return {
-    production: env.NODE_ENV === 'production',
+    production: !isDevelopment(env),
     port,
     publicUrl: (text(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     databaseUrl: text(env, 'DATABASE_URL'),
     embeddedPostgres: {
       dataDir: text(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres',
-      port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1),
+      port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65_535),
     },
-    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2, 500),
     tokenSalt: text(env, 'TOKEN_SALT'),
-    tokenLifetime: text(env, 'TOKEN_LIFETIME') ?? '12h',
+    tokenLifetime: duration(env, 'TOKEN_LIFETIME', '12h'),
+    login: {
+      perAccount: integer(env, 'LOGIN_LIMIT_PER_ACCOUNT', 5, 1, 10_000),
+      perClient: integer(env, 'LOGIN_LIMIT_PER_CLIENT', 20, 1, 100_000),
+      windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW', 10, 1, 86_400),
+    },
     import: {
-      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 1000, 1),
-      maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1),
-      maxBodyBytes: text(env, 'IMPORT_MAX_BODY') ?? '512mb',
+      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 1000, 1, 100_000),
+      maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1, 10_000_000),
+      maxColumns: integer(env, 'IMPORT_MAX_COLUMNS', 500, 1, 10_000),
+      maxBodyBytes: bodySize(env, 'IMPORT_MAX_BODY', '512mb'),
     },
     queue: {
-      schema: text(env, 'PGBOSS_SCHEMA') ?? 'pgboss',
+      schema: identifier(env, 'PGBOSS_SCHEMA', 'pgboss'),
       workers: !flag(env, 'API_ONLY', false),
-      chunkConcurrency: integer(env, 'IMPORT_WORKER_CONCURRENCY', 4, 1),
-      chunkRetryLimit: integer(env, 'IMPORT_CHUNK_RETRY_LIMIT', 3, 0),
-      chunkRetryDelaySeconds: integer(env, 'IMPORT_CHUNK_RETRY_DELAY', 5, 0),
-      chunkExpireSeconds: integer(env, 'IMPORT_CHUNK_EXPIRE', 900, 1),
-      aggregateRetryLimit: integer(env, 'IMPORT_REPORT_RETRY_LIMIT', 5, 0),
-      aggregateRetryDelaySeconds: integer(env, 'IMPORT_REPORT_RETRY_DELAY', 10, 0),
-      aggregateExpireSeconds: integer(env, 'IMPORT_REPORT_EXPIRE', 1800, 1),
-      pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5),
-      superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 30, 1),
+      chunkConcurrency: integer(env, 'IMPORT_WORKER_CONCURRENCY', 4, 1, 64),
+      chunkRetryLimit: integer(env, 'IMPORT_CHUNK_RETRY_LIMIT', 3, 0, 100),
+      chunkRetryDelaySeconds: integer(env, 'IMPORT_CHUNK_RETRY_DELAY', 5, 0, 3600),
+      chunkExpireSeconds: integer(env, 'IMPORT_CHUNK_EXPIRE', 900, 1, 86_400),
+      aggregateRetryLimit: integer(env, 'IMPORT_REPORT_RETRY_LIMIT', 5, 0, 100),
+      aggregateRetryDelaySeconds: integer(env, 'IMPORT_REPORT_RETRY_DELAY', 10, 0, 3600),
+      aggregateExpireSeconds: integer(env, 'IMPORT_REPORT_EXPIRE', 1800, 1, 86_400),
+      pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5, 60),
+      superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 30, 1, 3600),
     },
     storage: {
+      kind: reportStorageKind(env),
       azureConnectionString: text(env, 'AZURE_STORAGE_CONNECTION_STRING'),
       azureAccountName: text(env, 'AZURE_ACCOUNT_NAME'),
       azureKey: text(env, 'AZURE_KEY'),
@@ -132,10 +230,11 @@ export function readSettings(env: Env = process.env): Settings {
       smtpUrl: text(env, 'SMTP_URL'),
       from: text(env, 'MAIL_FROM') ?? 'Grottocenter <no-reply@grottocenter.org>',
     },
+    trustProxy: flag(env, 'TRUST_PROXY', false),
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

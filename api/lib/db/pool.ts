@@ -68,11 +68,28 @@ export async function withSavepoint<T>(db: Queryable, name: string, work: () => 
   }
 }
 
+/** Driver and socket errors of a lost connection, which carry no SQLSTATE. */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const CONNECTION_ERROR_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|terminating connection)/;
+
 /**
  * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a
  * server shutting down): the work is retried whole instead of failing rows that are fine.
  */
 export function isTransientError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(40001|40P01|55P03|57014|57P0[1-3]|53\d{3}|08\d{3})$/.test(code);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (/^(40001|40P01|55P03|57014|57P0[1-3]|53\d{3}|08\d{3})$/.test(code)) return true;
+    if (CONNECTION_ERROR_CODES.has(code)) return true;
+  }
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGE.test(message);
 }

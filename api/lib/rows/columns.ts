@@ -63,25 +63,77 @@ export const MAX_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
   [COLUMNS.descriptionTitle]: 300,
   [COLUMNS.descriptionCreator]: 200,
   [COLUMNS.accessCreator]: 200,
+  // Numbers, coordinates, dates and codes: nothing valid is longer, and nothing longer is parsed.
+  ...Object.fromEntries(
+    [
+      COLUMNS.latitude,
+      COLUMNS.longitude,
+      COLUMNS.altitude,
+      COLUMNS.precision,
+      COLUMNS.length,
+      COLUMNS.verticalExtend,
+      COLUMNS.extendBelowEntrance,
+      COLUMNS.extendAboveEntrance,
+      COLUMNS.created,
+      COLUMNS.modified,
+      COLUMNS.countryCode,
+      COLUMNS.labelLanguage,
+      COLUMNS.descriptionLanguage,
+      COLUMNS.accessLanguage,
+      COLUMNS.licenseType,
+    ].map((column) => [column, 64]),
+  ),
 });
+
+/** Longest text of any other cell: free text (descriptions, access) and columns the import does not read. */
+export const MAX_TEXT_LENGTH = 32_768;
+
+export function maxLengthOf(column: string): number {
+  return Object.hasOwn(MAX_LENGTHS, column) ? MAX_LENGTHS[column] : MAX_TEXT_LENGTH;
+}
 
 export type Row = Readonly<Record<string, unknown>>;
 
-/** A cell's text, trimmed; undefined when absent or blank. */
+/** What a cell may hold (SPEC 14): text, a number, a boolean, or nothing. */
+export type FlatValue = string | number | boolean | null | undefined;
+
+export function isFlatValue(value: unknown): value is FlatValue {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+}
+
+export function nonFlatMessage(column: string): string {
+  return `${column} must be text or a number`;
+}
+
+/**
+ * A cell's value: the row's own property only, so a column named `constructor` or `toString` is a
+ * column like any other, never a property every object inherits.
+ */
+export function cellValue(row: Row, column: string): unknown {
+  return Object.hasOwn(row, column) ? row[column] : undefined;
+}
+
+/** A cell's text, trimmed; undefined when absent, blank, or not a flat value (such a row fails). */
 export function cell(row: Row, column: string): string | undefined {
-  const value = row[column];
-  if (value === undefined || value === null) return undefined;
+  const value = cellValue(row, column);
+  if (value === undefined || value === null || !isFlatValue(value)) return undefined;
   const text = String(value).trim();
   return text === '' ? undefined : text;
+}
+
+/** Whether a cell is empty: absent, null or blank text. A non-flat value is not empty (its row fails for it). */
+function isBlank(row: Row, column: string): boolean {
+  const value = cellValue(row, column);
+  return isFlatValue(value) && cell(row, column) === undefined;
 }
 
 /** The mandatory columns this row leaves empty, in the order they are listed above. */
 export function missingColumns(row: Row): string[] {
   const required = new Set(MANDATORY_COLUMNS);
   for (const rule of DOCUMENT_RULES) {
-    if (cell(row, rule.trigger) !== undefined) for (const column of rule.required) required.add(column);
+    if (!isBlank(row, rule.trigger)) for (const column of rule.required) required.add(column);
   }
-  return [...required].filter((column) => cell(row, column) === undefined);
+  return [...required].filter((column) => isBlank(row, column));
 }
 
 export function missingColumnsMessage(missing: readonly string[]): string {
@@ -112,20 +164,19 @@ function cleanText(text: string): string {
     : text.toWellFormed().replaceAll('\u0000', REPLACEMENT_CHARACTER);
 }
 
-/** The row with every column name and text cell storable; the same object when nothing needed cleaning. */
+/**
+ * The row as staging can store it: column names and text cleaned of what jsonb cannot hold, and a
+ * cell that is not a flat value replaced by an empty object, whatever it held (deep nesting, NULs):
+ * its row fails for it, and nothing of it needs keeping. The same object when nothing needed cleaning.
+ */
 export function storableRow(row: Row): Row {
-  let cleaned: Record<string, unknown> | undefined;
-  for (const [column, value] of Object.entries(row)) {
+  let changed = false;
+  const entries = Object.entries(row).map(([column, value]): [string, unknown] => {
     const name = cleanText(column);
-    const text = typeof value === 'string' ? cleanText(value) : value;
-    if (cleaned === undefined && (name !== column || text !== value)) {
-      cleaned = {};
-      for (const [before, kept] of Object.entries(row)) {
-        if (before === column) break;
-        cleaned[before] = kept;
-      }
-    }
-    if (cleaned !== undefined) cleaned[name] = text;
-  }
-  return cleaned ?? row;
+    const stored = typeof value === 'string' ? cleanText(value) : isFlatValue(value) ? value : {};
+    if (name !== column || stored !== value) changed = true;
+    return [name, stored];
+  });
+  // fromEntries defines properties: a column named __proto__ stays a column, never a prototype.
+  return changed ? Object.fromEntries(entries) : row;
 }

@@ -6,9 +6,11 @@ import {
   COLUMNS,
   cell,
   importKeyOf,
-  MAX_LENGTHS,
+  isFlatValue,
+  maxLengthOf,
   missingColumns,
   missingColumnsMessage,
+  nonFlatMessage,
   REPLACEMENT_CHARACTER,
   type Row,
 } from './columns';
@@ -54,19 +56,19 @@ function fail(message: string): never {
   throw new RowError(message);
 }
 
-function checkedText(row: Row, column: string): string | undefined {
-  const value = cell(row, column);
-  const max = MAX_LENGTHS[column];
-  if (value !== undefined && max !== undefined && [...value].length > max) {
-    fail(`${column} is too long (max ${max} characters)`);
-  }
-  return value;
+/** Whether `text` has more than `max` characters (code points), counting no further than needed. */
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false; // UTF-16 units are never fewer than code points
+  let count = 0;
+  for (const _ of text) if (++count > max) return true;
+  return false;
 }
 
-// Plain decimal notation only: Number() would also take "0x10", "1e3" or "Infinity".
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+// Plain decimal notation only: Number() would also take "0x10", "1e3" or "Infinity". Each part of the
+// pattern can match a digit in one way only, so it runs in linear time on any input.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 // Integers, also as spreadsheets export them ("1200.0").
-const INTEGER = /^[+-]?\d+(\.0*)?$/;
+const INTEGER = /^[+-]?\d+(?:\.0*)?$/;
 
 function coordinate(row: Row, column: string, limit: number, label: string): number {
   const raw = cell(row, column)!;
@@ -120,34 +122,42 @@ export function creatorNickname(creator: string): string | null {
 }
 
 function creator(row: Row, column: string): string {
-  const raw = checkedText(row, column)!;
+  const raw = cell(row, column)!;
   return creatorNickname(raw) ?? fail(`Invalid creator in ${column}: ${raw}`);
 }
 
-/** A cell the staging had to repair (NUL, broken UTF-16) fails its row rather than import garbage. */
-function checkCharacters(row: Row): void {
-  for (const [column, value] of Object.entries(row)) {
-    if (typeof value === 'string' && value.includes(REPLACEMENT_CHARACTER)) {
-      fail(`Invalid character in ${column}: ${value}`);
-    }
+/**
+ * The rules every cell obeys before anything is parsed (SPEC 14): a flat value, no character the
+ * staging had to repair (NUL, broken UTF-16), and no longer than its column allows. Columns in sorted
+ * order, not the row's: jsonb does not keep key order, and the message must be the same whether the
+ * row was read from the request (check-rows) or back from staging (the import).
+ */
+function checkCells(row: Row): void {
+  for (const column of Object.keys(row).sort()) {
+    const value = row[column];
+    if (!isFlatValue(value)) fail(nonFlatMessage(column));
+    if (typeof value !== 'string') continue;
+    const max = maxLengthOf(column);
+    if (longerThan(value.trim(), max)) fail(`${column} is too long (max ${max} characters)`);
+    if (value.includes(REPLACEMENT_CHARACTER)) fail(`Invalid character in ${column}: ${value}`);
   }
 }
 
 function convert(row: Row, line: number, reference: ReferenceData): EntranceRecord {
+  checkCells(row);
   const missing = missingColumns(row);
   if (missing.length) fail(missingColumnsMessage(missing));
-  checkCharacters(row);
 
-  const idDbImport = checkedText(row, COLUMNS.id)!;
-  const nameDbImport = checkedText(row, COLUMNS.attributionName)!;
+  const idDbImport = cell(row, COLUMNS.id)!;
+  const nameDbImport = cell(row, COLUMNS.attributionName)!;
   const countryRaw = cell(row, COLUMNS.countryCode)!;
   const country = countryRaw.toUpperCase();
   if (!reference.countries.has(country)) fail(`Unknown country code: ${countryRaw}`);
   const latitude = coordinate(row, COLUMNS.latitude, 90, 'latitude');
   const longitude = coordinate(row, COLUMNS.longitude, 180, 'longitude');
   const nameLanguage = language(row, COLUMNS.labelLanguage, reference);
-  const label = checkedText(row, COLUMNS.label);
-  const alternateName = checkedText(row, COLUMNS.alternateName) ?? null;
+  const label = cell(row, COLUMNS.label);
+  const alternateName = cell(row, COLUMNS.alternateName) ?? null;
   const dateInscription = date(row, COLUMNS.created);
   const dateReviewed = date(row, COLUMNS.modified);
   const altitude = integer(row, COLUMNS.altitude);
@@ -161,7 +171,7 @@ function convert(row: Row, line: number, reference: ReferenceData): EntranceReco
     fail(`Invalid integer in ${COLUMNS.extendBelowEntrance} + ${COLUMNS.extendAboveEntrance}: ${caveDepth}`);
   }
 
-  const descriptionTitle = checkedText(row, COLUMNS.descriptionTitle);
+  const descriptionTitle = cell(row, COLUMNS.descriptionTitle);
   const description = descriptionTitle
     ? {
         title: descriptionTitle,

@@ -66,7 +66,3 @@ export class AzureReportStorage implements ReportStorage {
     });
   }
 }
-
-export function isAzureConfigured(settings: Settings['storage']): boolean {
-  return Boolean(settings.azureConnectionString || (settings.azureAccountName && settings.azureKey));
-}

@@ -7,7 +7,12 @@ describe('Foundation: several processes on one database', () => {
   it('start together (API and worker), stop on SIGTERM, and restart on what the others set up', async function () {
     this.timeout(120_000);
     const databaseUrl = await emptyDatabase();
-    const common = { DATABASE_URL: databaseUrl, TOKEN_SALT: TEST_SALT, NODE_ENV: 'production' };
+    const common = {
+      DATABASE_URL: databaseUrl,
+      TOKEN_SALT: TEST_SALT,
+      NODE_ENV: 'production',
+      REPORT_STORAGE: 'local',
+    };
     const apiPort = await freePort();
     const api = startServiceProcess([], { ...common, PORT: String(apiPort), API_ONLY: 'true' });
     const worker = startServiceProcess(['--worker-only'], common);
@@ -75,10 +80,26 @@ describe('Foundation: command line', () => {
   it('refuses to start in production without TOKEN_SALT, with a clear message', async () => {
     const result = await runCommand('npx', ['tsx', 'app.ts'], {
       NODE_ENV: 'production',
+      REPORT_STORAGE: 'local',
       TOKEN_SALT: '',
       DATABASE_URL: '',
     });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /TOKEN_SALT must be set when NODE_ENV=production/);
+  });
+
+  it('refuses to start with a setting that cannot be right, naming it, before touching anything', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ IMPORT_MAX_BODY: '1g' }, /Configuration error: IMPORT_MAX_BODY must be a size from 1kb to 512mb/],
+      [{ NODE_ENV: 'staging', TOKEN_SALT: 'x' }, /Configuration error: No report storage is configured/],
+    ];
+    for (const [env, message] of cases) {
+      const result = await runCommand('npx', ['tsx', 'app.ts'], {
+        DATABASE_URL: 'postgres://nowhere.invalid/x',
+        ...env,
+      });
+      assert.equal(result.code, 1, JSON.stringify(env));
+      assert.match(result.stderr, message);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { startTestService, TEST_SALT, type TestService } from '../../support/tes
 function startWorker(app: TestService): ServiceProcess {
   return startServiceProcess(['--worker-only'], {
     NODE_ENV: 'production',
+    REPORT_STORAGE: 'local',
     DATABASE_URL: app.service.databaseUrl,
     TOKEN_SALT: TEST_SALT,
     PUBLIC_URL: app.url,
