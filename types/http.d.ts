@@ -24,4 +24,7 @@ export interface Response {
   setHeader(name: string, value: string): unknown;
   type(contentType: string): Response;
   send(body: unknown): Response;
+  write(chunk: string): boolean;
+  end(): void;
+  once(event: 'drain', listener: () => void): unknown;
 }

@@ -24,6 +24,8 @@ export interface Settings {
     /** Most distinct column names in one request. */
     maxColumns: number;
     maxBodyBytes: string;
+    /** Days an ended batch's staged row data is kept. */
+    retentionDays: number;
   };
   queue: {
     schema: string;
@@ -39,6 +41,12 @@ export interface Settings {
     pollingIntervalSeconds: number;
     /** How often pg-boss looks for expired jobs (those of a crashed process) and retries them. */
     superviseIntervalSeconds: number;
+    /** A running job's heartbeat period; a job silent for this long is failed back for a retry. */
+    heartbeatSeconds: number;
+    emailRetryLimit: number;
+    emailRetryDelaySeconds: number;
+    /** A batch younger than this is left to the pipeline by the recovery sweep. */
+    recoveryGraceSeconds: number;
   };
   storage: {
     /** Where reports go: Azure Blob Storage, or this server's disk. */
@@ -202,6 +210,7 @@ export function readSettings(env: Env = process.env): Settings {
       maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1, 10_000_000),
       maxColumns: integer(env, 'IMPORT_MAX_COLUMNS', 500, 1, 10_000),
       maxBodyBytes: bodySize(env, 'IMPORT_MAX_BODY', '512mb'),
+      retentionDays: integer(env, 'IMPORT_RETENTION_DAYS', 30, 1, 36_500),
     },
     queue: {
       schema: identifier(env, 'PGBOSS_SCHEMA', 'pgboss'),
@@ -214,7 +223,11 @@ export function readSettings(env: Env = process.env): Settings {
       aggregateRetryDelaySeconds: integer(env, 'IMPORT_REPORT_RETRY_DELAY', 10, 0, 3600),
       aggregateExpireSeconds: integer(env, 'IMPORT_REPORT_EXPIRE', 1800, 1, 86_400),
       pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5, 60),
-      superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 30, 1, 3600),
+      superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 15, 1, 3600),
+      heartbeatSeconds: integer(env, 'QUEUE_HEARTBEAT', 15, 10, 600),
+      emailRetryLimit: integer(env, 'EMAIL_RETRY_LIMIT', 30, 0, 1000),
+      emailRetryDelaySeconds: integer(env, 'EMAIL_RETRY_DELAY', 60, 0, 3600),
+      recoveryGraceSeconds: integer(env, 'RECOVERY_GRACE', 120, 0, 86_400),
     },
     storage: {
       kind: reportStorageKind(env),

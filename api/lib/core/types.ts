@@ -13,6 +13,9 @@
  * - aggregation: the job that writes the reports, then ends the batch and notifies its initiator.
  * - dead letter: the job pg-boss enqueues when another has exhausted its retries; it ends what
  *   that job could not finish, so nothing waits for ever.
+ * - heartbeat: a running job's proof of life; a job whose heartbeat stops (its process died, its
+ *   connection went with the database) is failed back to its queue within a minute.
+ * - retention: how long an ended batch's staged row data is kept (its batch, summary and reports stay).
  */
 
 /** A batch's life: pending → active → aggregating → completed | failed (t_job_batch.status). */
@@ -72,7 +75,9 @@ export const QUEUES = Object.freeze({
   aggregate: 'csv-import-aggregate',
   aggregateDead: 'csv-import-aggregate-dead',
   email: 'csv-import-email',
+  emailDead: 'csv-import-email-dead',
   recovery: 'csv-import-recovery',
+  housekeeping: 'csv-import-housekeeping',
 } as const);
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -101,5 +106,7 @@ export interface JobData {
   [QUEUES.aggregate]: BatchRef;
   [QUEUES.aggregateDead]: BatchRef;
   [QUEUES.email]: BatchRef;
+  [QUEUES.emailDead]: BatchRef;
   [QUEUES.recovery]: Record<string, never>;
+  [QUEUES.housekeeping]: Record<string, never>;
 }

@@ -1,4 +1,6 @@
 import nodemailer from 'nodemailer';
+// nodemailer's own reading of an smtp:// or smtps:// URL, so that options can be added to it.
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { createLogger } from '../core/log';
 import type { Settings } from '../core/settings';
 import type { RenderedEmail } from './emailTemplates';
@@ -11,10 +13,20 @@ export interface Mailer {
 
 const log = createLogger('mail');
 
+/**
+ * Bounds on one SMTP exchange (nodemailer waits up to an hour on a silent socket by default): a slow
+ * or dead server fails the attempt in minutes, well inside the email job's expiry and the claim of
+ * pipeline/sendCompletionEmail.ts, so a retry never overlaps an attempt still talking to the server.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
 /** SMTP through nodemailer when SMTP_URL is set; otherwise the email is printed, as in development. */
 export function createMailer(settings: Settings['mail']): Mailer {
   if (settings.smtpUrl) {
-    const transport = nodemailer.createTransport(settings.smtpUrl);
+    const transport = nodemailer.createTransport({
+      ...parseConnectionUrl(settings.smtpUrl),
+      ...SMTP_TIMEOUTS,
+    });
     return {
       async send(to, email) {
         await transport.sendMail({

@@ -6,6 +6,7 @@
  * of a key in one chunk, in line order, so that rule applied to the whole payload at once gives
  * each row the class its chunk would give it.
  */
+import { mapInTurns } from '../core/eventLoop';
 import type { Queryable } from '../db/pool';
 import { findEntrancesByImportKey, type ImportKey } from '../db/sql/entrances';
 import { type Row, storableRow } from '../rows/columns';
@@ -32,8 +33,6 @@ const LOOKUP_SLICE = 5000;
 // Rows converted between two turns of the event loop, so a large payload never holds it for long.
 const ROWS_PER_TURN = 1000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** The live entrances holding any of these records' keys, by key, a slice of keys per statement. */
 async function existingEntrances(
   db: Queryable,
@@ -56,15 +55,16 @@ export async function checkRows(deps: CheckDependencies, rows: readonly Row[]): 
   checkImportRows(rows, deps.limits);
   const reference = await deps.referenceData();
 
+  // The row at index i is CSV line i + 2, as in the import; the same repair staging applies.
+  const conversions = await mapInTurns(rows, ROWS_PER_TURN, (row, index) =>
+    convertRow(storableRow(row), index + 2, reference),
+  );
   const wontBeCreated: CheckResult['wontBeCreated'] = [];
   const records: EntranceRecord[] = [];
-  for (let index = 0; index < rows.length; index++) {
-    if (index > 0 && index % ROWS_PER_TURN === 0) await yieldToEventLoop();
-    // The row at index i is CSV line i + 2, as in the import; the same repair staging applies.
-    const conversion = convertRow(storableRow(rows[index]), index + 2, reference);
+  conversions.forEach((conversion, index) => {
     if (conversion.ok) records.push(conversion.record);
     else wontBeCreated.push({ line: index + 2, message: conversion.message });
-  }
+  });
 
   const creators = new Set(firstRecordsOfFreeKeys(records, await existingEntrances(deps.db, records)));
   const willBeCreated: Row[] = [];

@@ -6,6 +6,7 @@
  * chunk twice.
  */
 import { coerceError } from '../core/errors';
+import { mapInTurns } from '../core/eventLoop';
 import type { Logger } from '../core/log';
 import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
 import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
@@ -16,6 +17,9 @@ import type { ReferenceData } from '../rows/referenceData';
 import { convertRow, type EntranceRecord } from '../rows/rowConversion';
 import { resolveAuthors, type WriteContext, writeEntrances } from './entranceWrites';
 import type { JobQueue } from './ports';
+
+/** Rows converted per turn of the event loop: a chunk of hostile rows must not hold it. */
+const ROWS_PER_TURN = 200;
 
 export interface ChunkDependencies {
   /** The chunk's transaction. */
@@ -45,11 +49,13 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
 
   const outcomes: RowOutcome[] = [];
   const records: EntranceRecord[] = [];
-  for (const { line, data } of rows) {
-    const conversion = convertRow(data, line, reference);
+  const conversions = await mapInTurns(rows, ROWS_PER_TURN, ({ line, data }) =>
+    convertRow(data, line, reference),
+  );
+  conversions.forEach((conversion, index) => {
     if (conversion.ok) records.push(conversion.record);
-    else outcomes.push({ line, outcome: 'failure', message: conversion.message });
-  }
+    else outcomes.push({ line: rows[index].line, outcome: 'failure', message: conversion.message });
+  });
 
   const context: WriteContext = {
     batchId: ref.batchId,

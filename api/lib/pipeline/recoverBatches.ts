@@ -10,14 +10,17 @@ import type { Queryable } from '../db/pool';
 import {
   findBatchesMissingAggregation,
   findBatchesMissingCompletionCheck,
+  findBatchesMissingEmail,
   findJoblessChunks,
 } from '../db/sql/queueJobs';
 import type { JobQueue } from './ports';
+import { EMAIL_CLAIM_STALE_SECONDS } from './sendCompletionEmail';
 
 export interface RecoveryCounts {
   completionChecks: number;
   lostChunks: number;
   aggregations: number;
+  emails: number;
 }
 
 export interface RecoveryDependencies {
@@ -43,5 +46,14 @@ export async function recoverStalledBatches(deps: RecoveryDependencies): Promise
   const stuck = await findBatchesMissingAggregation(db, queueSchema, graceSeconds);
   for (const batchId of stuck) await queue.send(QUEUES.aggregate, { batchId });
 
-  return { completionChecks: finished.length, lostChunks: lost.length, aggregations: stuck.length };
+  // An email whose retries all failed (a day-long SMTP outage) starts over: delayed, never lost.
+  const unsent = await findBatchesMissingEmail(db, queueSchema, graceSeconds, EMAIL_CLAIM_STALE_SECONDS);
+  for (const batchId of unsent) await queue.send(QUEUES.email, { batchId }, { singletonKey: batchId });
+
+  return {
+    completionChecks: finished.length,
+    lostChunks: lost.length,
+    aggregations: stuck.length,
+    emails: unsent.length,
+  };
 }

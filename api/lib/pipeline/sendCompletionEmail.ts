@@ -3,9 +3,10 @@
  * became of their rows and where the reports are.
  */
 
+import { coerceError } from '../core/errors';
 import { isFinalStatus } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { findBatch } from '../db/sql/batches';
+import { claimEmail, findBatch, recordEmailState } from '../db/sql/batches';
 import { findCaverContact } from '../db/sql/cavers';
 import { localeFor, renderCompletionEmail } from '../notifications/emailTemplates';
 import type { Mailer } from '../notifications/mailer';
@@ -20,11 +21,43 @@ export interface EmailDependencies {
 /**
  * What became of a batch's email: `sent`; `opted-out` when the initiator turned notification emails
  * off (SPEC 12.4: their in-app notification is there all the same); `nobody` when there is nobody to
- * write to (no such batch, not ended, or an initiator without an address).
+ * write to (no such batch, not ended, or an initiator without an address); `undeliverable` when the
+ * mail server refused it for good; `already` when another attempt sent it or is sending it.
  */
-export type EmailOutcome = 'sent' | 'opted-out' | 'nobody';
+export type EmailOutcome = 'sent' | 'opted-out' | 'nobody' | 'undeliverable' | 'already';
 
+/** A claim older than this belonged to an attempt that died: longer than any SMTP exchange lasts. */
+export const EMAIL_CLAIM_STALE_SECONDS = 300;
+
+/**
+ * Sends the email at most once: the batch row is claimed first, so two attempts (a retry racing a
+ * slow one, the recovery sweep racing the queue) never both send; the outcome is recorded after.
+ * A transient failure gives the claim back and throws, for the queue to retry.
+ */
 export async function sendCompletionEmail(deps: EmailDependencies, batchId: string): Promise<EmailOutcome> {
+  if (!(await claimEmail(deps.db, batchId, EMAIL_CLAIM_STALE_SECONDS))) return 'already';
+  let outcome: EmailOutcome;
+  try {
+    outcome = await deliver(deps, batchId);
+  } catch (error) {
+    if (!isPermanentRefusal(error)) {
+      await recordEmailState(deps.db, batchId, null);
+      throw error;
+    }
+    await recordEmailState(deps.db, batchId, 'undeliverable', coerceError(error).message);
+    return 'undeliverable';
+  }
+  await recordEmailState(deps.db, batchId, outcome === 'sent' ? 'sent' : 'skipped');
+  return outcome;
+}
+
+/** An SMTP 5xx answer (an unknown mailbox, a rejected sender): trying again would change nothing. */
+function isPermanentRefusal(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+async function deliver(deps: EmailDependencies, batchId: string): Promise<'sent' | 'opted-out' | 'nobody'> {
   const batch = await findBatch(deps.db, batchId);
   if (!batch?.result || !isFinalStatus(batch.status)) return 'nobody';
   const initiator = await findCaverContact(deps.db, batch.id_initiator);

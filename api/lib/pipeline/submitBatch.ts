@@ -11,6 +11,7 @@ import {
   QueueUnavailableError,
   TooLargeError,
 } from '../core/errors';
+import { mapInTurns } from '../core/eventLoop';
 import { createLogger } from '../core/log';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
@@ -21,6 +22,9 @@ import { importKey, missingColumns, missingColumnsMessage, type Row, storableRow
 import type { JobQueue } from './ports';
 
 const log = createLogger('import');
+
+/** Rows repaired per turn of the event loop while a large request is accepted. */
+const ROWS_PER_TURN = 5000;
 
 export interface SubmitDependencies {
   pool: pg.Pool;
@@ -78,7 +82,7 @@ export async function submitBatch(
 ): Promise<AcceptedBatch> {
   checkImportRows(requestRows, deps.limits);
   // Cells jsonb cannot hold are repaired here and fail their row in the worker, not the whole batch.
-  const rows = requestRows.map(storableRow);
+  const rows = await mapInTurns(requestRows, ROWS_PER_TURN, storableRow);
   const columns = columnsOf(rows);
   if (!(await deps.queue.isAvailable())) throw new QueueUnavailableError(SUBMIT_MESSAGES.queueUnavailable);
 

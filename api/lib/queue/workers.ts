@@ -17,11 +17,12 @@ import { checkCompletion } from '../pipeline/checkCompletion';
 import { failDeadAggregation, failDeadChunk, type GiveUp } from '../pipeline/deadLetters';
 import { importChunk } from '../pipeline/importChunk';
 import type { JobQueue } from '../pipeline/ports';
+import { pruneStagedRows } from '../pipeline/pruneStagedRows';
 import { recoverStalledBatches } from '../pipeline/recoverBatches';
 import { type EmailOutcome, sendCompletionEmail } from '../pipeline/sendCompletionEmail';
 import type { ReferenceData } from '../rows/referenceData';
 import type { ReportStorage } from '../storage';
-import { RECOVERY_CRON } from './queues';
+import { HOUSEKEEPING_CRON, RECOVERY_CRON } from './queues';
 
 export interface WorkerDependencies {
   boss: PgBoss;
@@ -41,10 +42,9 @@ const EMAIL_LOG: Readonly<Record<EmailOutcome, string>> = Object.freeze({
   sent: 'Completion email sent',
   'opted-out': 'No completion email: the initiator turned notification emails off',
   nobody: 'No completion email to send',
+  undeliverable: 'Completion email refused for good by the mail server',
+  already: 'Completion email already sent or being sent by another attempt',
 });
-
-/** A batch younger than this is left to the pipeline by the recovery sweep: its jobs may not have run yet. */
-const RECOVERY_GRACE_SECONDS = 120;
 
 /** How a job given to a dead letter ended: its attempts and the message of its last error. */
 function giveUpOf(job: JobWithMetadata<unknown>): GiveUp {
@@ -177,17 +177,39 @@ export function pipelineWorkers(deps: WorkerDependencies) {
       },
     }),
     worker({
+      queue: QUEUES.emailDead,
+      options: { includeMetadata: true },
+      async handle(job) {
+        // Nothing to end: the email stays unsent, and the recovery sweep starts its retries over.
+        const giveUp = giveUpOf(job);
+        log.error('Completion email not sent after every retry; the recovery sweep will try again', {
+          batch: job.data.batchId,
+          attempts: giveUp.attempts,
+          why: giveUp.error,
+        });
+        return { batchId: job.data.batchId, attempts: giveUp.attempts };
+      },
+    }),
+    worker({
       queue: QUEUES.recovery,
       async handle() {
         const recovered = await recoverStalledBatches({
           db: pool,
           queue,
           queueSchema: settings.queue.schema,
-          graceSeconds: RECOVERY_GRACE_SECONDS,
+          graceSeconds: settings.queue.recoveryGraceSeconds,
         });
-        const total = recovered.completionChecks + recovered.lostChunks + recovered.aggregations;
+        const total = Object.values(recovered).reduce((sum, n) => sum + n, 0);
         if (total > 0) log.warn('Recovered batches whose next step had lost its job', { ...recovered });
         return recovered;
+      },
+    }),
+    worker({
+      queue: QUEUES.housekeeping,
+      async handle() {
+        const pruned = await pruneStagedRows(pool, settings.import.retentionDays);
+        if (pruned.batches > 0) log.info('Deleted the staged rows of batches past their retention', pruned);
+        return pruned;
       },
     }),
   ];
@@ -208,4 +230,5 @@ export async function startWorkers(deps: WorkerDependencies): Promise<void> {
     await boss.work(queue, { ...one, ...options } as WorkOptions, run as never);
   }
   await boss.schedule(QUEUES.recovery, RECOVERY_CRON);
+  await boss.schedule(QUEUES.housekeeping, HOUSEKEEPING_CRON);
 }

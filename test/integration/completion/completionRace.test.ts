@@ -16,7 +16,7 @@ describe('Batch completion: concurrent completion checks', () => {
 
       // Rewind the batch to "every chunk done, not yet aggregated" and fire 12 checks at once.
       await app.service.pool.query(
-        "UPDATE t_job_batch SET status = 'active', result = NULL, completed_at = NULL WHERE id = $1",
+        "UPDATE t_job_batch SET status = 'active', result = NULL, completed_at = NULL, email_state = NULL WHERE id = $1",
         [status.batchId],
       );
       await app.service.pool.query('DELETE FROM t_notification WHERE id_job_batch = $1', [status.batchId]);

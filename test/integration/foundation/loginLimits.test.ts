@@ -122,9 +122,14 @@ describe('Foundation: login counts and password hashing', () => {
       );
       delay.disable();
       assert.ok(answers.every((res) => res.status === 200 || res.status === 401));
-      // bcryptjs on the main thread held it ~60 ms a comparison; the worst turn now is the request handling.
-      const worstMs = delay.max / 1e6;
-      assert.ok(worstMs < 50, `the event loop was held for ${worstMs.toFixed(1)} ms`);
+      // bcryptjs on the main thread held it ~60 ms a comparison, most of the time these logins take;
+      // now the loop turns freely. The 90th percentile, not the maximum: the machine's own noise (a
+      // GC pause, another process on the same cores) may stall one turn, never most of them.
+      const p90Ms = delay.percentile(90) / 1e6;
+      assert.ok(
+        p90Ms < 40,
+        `the event loop waited ${p90Ms.toFixed(1)} ms (p90), ${(delay.max / 1e6).toFixed(1)} ms at worst`,
+      );
     } finally {
       await app.stop();
     }

@@ -27,10 +27,10 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
     );
     await suite.app.deleteJobsOf(QUEUES.chunk, batchId);
 
-    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 2, aggregations: 0 });
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 2, aggregations: 0, emails: 0 });
     assert.deepEqual(
       await recover(),
-      { completionChecks: 0, lostChunks: 0, aggregations: 0 },
+      { completionChecks: 0, lostChunks: 0, aggregations: 0, emails: 0 },
       'the dead letters are live',
     );
 
@@ -51,7 +51,7 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
     for (const outcome of await outcomesOf(suite.app, batchId)) {
       assert.equal(outcome.message, 'Chunk failed: its import job was lost');
     }
-    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 0 });
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 0, emails: 0 });
   });
 
   it('re-runs a lost completion check and a lost aggregation', async () => {
@@ -64,11 +64,11 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
       );
 
     await rewind('active');
-    assert.deepEqual(await recover(), { completionChecks: 1, lostChunks: 0, aggregations: 0 });
+    assert.deepEqual(await recover(), { completionChecks: 1, lostChunks: 0, aggregations: 0, emails: 0 });
     assert.equal((await suite.app.waitForBatch(batchId, suite.admin.token)).status, 'completed');
 
     await rewind('aggregating');
-    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 1 });
+    assert.deepEqual(await recover(), { completionChecks: 0, lostChunks: 0, aggregations: 1, emails: 0 });
     const status = await suite.app.waitForBatch(batchId, suite.admin.token);
     assert.equal(status.status, 'completed');
     assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 0 });

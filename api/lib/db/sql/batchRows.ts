@@ -138,3 +138,16 @@ export async function readOutcomePage(
   );
   return rows;
 }
+
+/** Deletes up to `limit` of a batch's staged rows (data and outcomes), in line order; returns how many. */
+export async function deleteStagedRows(db: Queryable, batchId: string, limit: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM t_job_batch_row WHERE id_job_batch = $1
+          AND line IN (SELECT line FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line LIMIT $2)
+       RETURNING 1
+     ) SELECT count(*)::int AS n FROM gone`,
+    [batchId, limit],
+  );
+  return rows[0].n;
+}

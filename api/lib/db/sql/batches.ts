@@ -23,7 +23,15 @@ export interface BatchRow {
   result: BatchResult | null;
   /** The CSV header in the file's order (jsonb rows forget it): failures.csv repeats it. */
   columns: string[];
+  email_state: EmailState | null;
+  email_state_at: Date | null;
+  email_error: string | null;
+  /** When the staged rows' data was deleted (retention); the batch and its reports stay. */
+  rows_deleted_at: Date | null;
 }
+
+/** What became of a batch's completion email (null: not sent yet). */
+export type EmailState = 'sending' | 'sent' | 'skipped' | 'undeliverable';
 
 export interface NewBatch {
   id: string;
@@ -94,4 +102,55 @@ export async function recordFinalStatus(
     [batchId, status, JSON.stringify(result)],
   );
   return rows.length === 1;
+}
+
+/**
+ * Claims the sending of an ended batch's email: true for exactly one caller until it records the
+ * outcome or, if it died, until its claim is older than `staleSeconds` (longer than any SMTP
+ * exchange can last, so a slow server never sees the same email twice).
+ */
+export async function claimEmail(db: Queryable, batchId: string, staleSeconds: number): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE t_job_batch SET email_state = 'sending', email_state_at = now()
+      WHERE id = $1 AND status IN ('completed', 'failed')
+        AND (email_state IS NULL
+             OR (email_state = 'sending' AND email_state_at < now() - make_interval(secs => $2)))
+      RETURNING id`,
+    [batchId, staleSeconds],
+  );
+  return rows.length === 1;
+}
+
+/** Records what became of a claimed email; `null` gives the claim back for a later attempt. */
+export async function recordEmailState(
+  db: Queryable,
+  batchId: string,
+  state: Exclude<EmailState, 'sending'> | null,
+  error: string | null = null,
+): Promise<void> {
+  await db.query(
+    `UPDATE t_job_batch SET email_state = $2, email_state_at = now(), email_error = $3
+      WHERE id = $1 AND email_state = 'sending'`,
+    [batchId, state, error],
+  );
+}
+
+/** Ended batches, ended more than `afterDays` days ago, whose staged rows still hold their data. */
+export async function findBatchesPastRetention(
+  db: Queryable,
+  afterDays: number,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM t_job_batch
+      WHERE completed_at IS NOT NULL AND rows_deleted_at IS NULL
+        AND completed_at < now() - make_interval(days => $1)
+      ORDER BY completed_at LIMIT $2`,
+    [afterDays, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function recordRowsDeleted(db: Queryable, batchId: string): Promise<void> {
+  await db.query('UPDATE t_job_batch SET rows_deleted_at = now() WHERE id = $1', [batchId]);
 }

@@ -80,6 +80,28 @@ export async function findBatchesMissingAggregation(
   return rows.map((row) => row.id);
 }
 
+/**
+ * Ended batches, older than the grace period, whose email is neither sent nor settled (or whose
+ * claim has gone stale) and that no email job, live or dead-lettered, is about to send.
+ */
+export async function findBatchesMissingEmail(
+  db: Queryable,
+  schema: string,
+  graceSeconds: number,
+  staleClaimSeconds: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT b.id FROM t_job_batch b
+      WHERE b.status IN ('completed', 'failed') AND b.completed_at < now() - make_interval(secs => $1)
+        AND (b.email_state IS NULL
+             OR (b.email_state = 'sending' AND b.email_state_at < now() - make_interval(secs => $2)))
+        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
+                         WHERE j.name IN ($3, $4) AND j.data->>'batchId' = b.id::text AND j.${LIVE})`,
+    [graceSeconds, staleClaimSeconds, QUEUES.email, QUEUES.emailDead],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Every job of one queue, whatever its batch or state. */
 export async function countQueueJobs(db: Queryable, schema: string, queue: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(

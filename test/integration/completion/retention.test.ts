@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { pruneStagedRows } from '../../../api/lib/pipeline/pruneStagedRows';
+import { importAndWait } from '../../support/imports';
+import { download } from '../../support/reports';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
+
+describe('Batch completion: retention of staged rows', () => {
+  const suite = useTestService();
+
+  it('deletes the staged rows of batches ended more than IMPORT_RETENTION_DAYS ago, keeping the batch and its reports', async () => {
+    const old = await importAndWait(suite.app, suite.admin, [
+      entranceRow(),
+      entranceRow({ 'gn:countryCode': 'ZZ' }),
+    ]);
+    const recent = await importAndWait(suite.app, suite.admin, [entranceRow()]);
+    const endedDaysAgo = (batchId: string, days: number) =>
+      suite.app.query(
+        `UPDATE t_job_batch SET completed_at = now() - make_interval(days => $2) WHERE id = $1`,
+        [batchId, days],
+      );
+    await endedDaysAgo(old.batchId, 31);
+    await endedDaysAgo(recent.batchId, 29);
+    const { retentionDays } = suite.app.settings.import;
+    assert.equal(retentionDays, 30, 'the default');
+
+    assert.deepEqual(await pruneStagedRows(suite.app.service.pool, retentionDays), { batches: 1, rows: 2 });
+    assert.deepEqual(await pruneStagedRows(suite.app.service.pool, retentionDays), { batches: 0, rows: 0 });
+    const staged = await suite.app.query(
+      'SELECT id_job_batch, count(*)::int AS n FROM t_job_batch_row GROUP BY id_job_batch ORDER BY 1',
+    );
+    assert.deepEqual(staged, [{ id_job_batch: recent.batchId, n: 1 }]);
+
+    const job = await suite.app
+      .http()
+      .get(`/api/v1/jobs/${old.batchId}`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(job.status, 200);
+    assert.deepEqual(job.body.result.summary, { successes: 1, duplicates: 0, failures: 1 });
+    const failures = await download(job.body.result.reportUrls.failures);
+    assert.equal(failures.rows.length, 2, 'the report stays');
+    const [{ rows_deleted_at }] = await suite.app.query(
+      'SELECT rows_deleted_at FROM t_job_batch WHERE id = $1',
+      [old.batchId],
+    );
+    assert.ok(rows_deleted_at);
+  });
+});
