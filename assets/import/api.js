@@ -6,9 +6,19 @@ import { state } from './state.js';
 export const API = Object.freeze({
   login: '/api/v1/login',
   importRows: '/api/v1/entrances/import-rows',
+  /** The dry run: the same body as importRows, 200 with the rows in three lists; writes nothing. */
+  checkRows: '/api/v1/entrances/check-rows',
+  /** GET ?batchId&limit&skip: a page of duplicates (206 + Content-Range when more exist); DELETE ?id&id. */
+  duplicates: '/api/v1/entrance-duplicates',
+  /** @param {number} id GET: the duplicate with the entrance it matched; DELETE: 204 */
+  duplicate: (id) => `/api/v1/entrance-duplicates/${encodeURIComponent(id)}`,
+  /** @param {number} id POST: creates the entrance the duplicate describes and deletes the duplicate, 204 */
+  entranceFromDuplicate: (id) => `/api/v1/entrances/from-duplicate/${encodeURIComponent(id)}`,
+  unreadCount: '/api/v1/notifications/unread/count',
+  /** The newest few, in Grottocenter's `{ notifications: [...] }` (a 206 when there are more). */
   notifications: '/api/v1/notifications?limit=5',
-  /** @param {number} id */
-  notification: (id) => `/api/v1/notifications/${encodeURIComponent(id)}`,
+  /** @param {number} id POST: marks it read, 204 */
+  markNotificationRead: (id) => `/api/v1/notifications/${encodeURIComponent(id)}/read`,
 });
 
 /** Statuses after which a batch never changes again. */
@@ -28,6 +38,7 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  * @property {number} status
  * @property {boolean} ok
  * @property {JsonBody} body
+ * @property {Headers} headers e.g. Content-Range of a 206 page
  */
 
 /**
@@ -64,16 +75,25 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  * @property {string} status pending, active, aggregating, then completed or failed
  * @property {JobCounts} progress
  * @property {JobResult | null} [result]
+ * @property {string} [duplicatesUrl] the batch's duplicates (API path), once it has recorded any
  */
 
 /**
- * An item of GET /api/v1/notifications.
+ * POST /api/v1/entrances/check-rows, 200: the rows as import-rows would classify them now.
+ * @typedef {object} CheckResult
+ * @property {unknown[]} willBeCreated
+ * @property {unknown[]} willBeCreatedAsDuplicates
+ * @property {{ line: number, message: string }[]} wontBeCreated line i + 2 is the row at index i
+ */
+
+/**
+ * An item of GET /api/v1/notifications (Grottocenter's shape; only the fields the page reads).
  * @typedef {object} Notification
  * @property {number} id
- * @property {string} type e.g. IMPORT_COMPLETE
- * @property {string} createdAt ISO date and time
- * @property {string | null} readAt null while unread
- * @property {string | null} batchId the import batch it is about, if any
+ * @property {{ id: number, name: string }} notificationType name e.g. IMPORT_COMPLETE
+ * @property {string} dateInscription ISO date and time
+ * @property {string | null} dateReadAt null while unread
+ * @property {{ id: string, status: string } | null} jobBatch the import batch it is about, if any
  */
 
 /**
@@ -112,7 +132,12 @@ export async function request(url, { method = 'GET', body, auth = true, signal }
     if (isAbort(error)) throw error;
     throw new NetworkError(NETWORK_MESSAGE);
   }
-  return { status: response.status, ok: response.ok, body: await readJson(response) };
+  return {
+    status: response.status,
+    ok: response.ok,
+    body: await readJson(response),
+    headers: response.headers,
+  };
 }
 
 /**

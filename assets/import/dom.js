@@ -13,6 +13,9 @@ export const el = {
   'session-text': byId('session-text'),
   'session-note': byId('session-note'),
   'sign-out': byId('sign-out'),
+  unread: byId('unread'),
+  'unread-badge': byId('unread-badge'),
+  'unread-text': byId('unread-text'),
   error: byId('error'),
   'sign-in-section': byId('sign-in-section'),
   'sign-in-form': /** @type {HTMLFormElement} */ (byId('sign-in-form')),
@@ -24,8 +27,19 @@ export const el = {
   'import-form': /** @type {HTMLFormElement} */ (byId('import-form')),
   'csv-file': /** @type {HTMLInputElement} */ (byId('csv-file')),
   'import-button': /** @type {HTMLButtonElement} */ (byId('import-button')),
+  'recheck-button': /** @type {HTMLButtonElement} */ (byId('recheck-button')),
   'parse-notice': byId('parse-notice'),
+  'check-status': byId('check-status'),
+  'check-result': byId('check-result'),
+  'check-created': byId('check-created'),
+  'check-duplicates': byId('check-duplicates'),
+  'check-failures': byId('check-failures'),
+  'check-failure-block': byId('check-failure-block'),
+  'check-failure-caption': byId('check-failure-caption'),
+  'check-failure-rows': byId('check-failure-rows'),
+  'check-more': byId('check-more'),
   'progress-section': byId('progress-section'),
+  'progress-heading': byId('progress-heading'),
   'accepted-text': byId('accepted-text'),
   'import-progress': /** @type {HTMLProgressElement} */ (byId('import-progress')),
   'status-text': byId('status-text'),
@@ -38,12 +52,37 @@ export const el = {
   'summary-successes': byId('summary-successes'),
   'summary-duplicates': byId('summary-duplicates'),
   'summary-failures': byId('summary-failures'),
+  'summary-batch': byId('summary-batch'),
+  'summary-duplicates-link': byId('summary-duplicates-link'),
+  'review-duplicates': /** @type {HTMLAnchorElement} */ (byId('review-duplicates')),
   reports: byId('reports'),
   'report-list': byId('report-list'),
   notification: byId('notification'),
   'notification-text': byId('notification-text'),
   'notification-state': byId('notification-state'),
   'mark-read': /** @type {HTMLButtonElement} */ (byId('mark-read')),
+  'duplicates-section': byId('duplicates-section'),
+  'duplicates-heading': byId('duplicates-heading'),
+  'duplicates-intro': byId('duplicates-intro'),
+  'duplicates-form': /** @type {HTMLFormElement} */ (byId('duplicates-form')),
+  'duplicates-batch': /** @type {HTMLInputElement} */ (byId('duplicates-batch')),
+  'duplicates-open': /** @type {HTMLButtonElement} */ (byId('duplicates-open')),
+  'duplicates-error': byId('duplicates-error'),
+  'duplicates-status': byId('duplicates-status'),
+  'duplicates-view': byId('duplicates-view'),
+  'duplicates-bulk': byId('duplicates-bulk'),
+  'duplicates-select-all': /** @type {HTMLInputElement} */ (byId('duplicates-select-all')),
+  'duplicates-selected': byId('duplicates-selected'),
+  'import-selected': /** @type {HTMLButtonElement} */ (byId('import-selected')),
+  'discard-selected': /** @type {HTMLButtonElement} */ (byId('discard-selected')),
+  'duplicates-list': /** @type {HTMLOListElement} */ (byId('duplicates-list')),
+  'duplicates-prev': /** @type {HTMLButtonElement} */ (byId('duplicates-prev')),
+  'duplicates-range': byId('duplicates-range'),
+  'duplicates-next': /** @type {HTMLButtonElement} */ (byId('duplicates-next')),
+  'confirm-dialog': /** @type {HTMLDialogElement} */ (byId('confirm-dialog')),
+  'confirm-title': byId('confirm-title'),
+  'confirm-text': byId('confirm-text'),
+  'confirm-ok': /** @type {HTMLButtonElement} */ (byId('confirm-ok')),
 };
 
 /**
@@ -63,4 +102,20 @@ export function showError(message) {
 
 export function clearError() {
   el.error.textContent = '';
+}
+
+/**
+ * Moves focus to `node` when it has been lost: on the page itself, or on a button that has just been
+ * disabled or hidden (as the form's button is while a check or an import runs). Focus the user has
+ * put elsewhere meanwhile stays where it is.
+ * @param {HTMLElement} node
+ */
+export function focusIfLost(node) {
+  const active = document.activeElement;
+  const lost =
+    !active ||
+    active === document.body ||
+    (active instanceof HTMLButtonElement && (active.disabled || active.hidden)) ||
+    !active.isConnected;
+  if (lost) node.focus();
 }

@@ -2,6 +2,7 @@
 /** The completion notification of a finished batch: find it, show it, and mark it as read. */
 
 import { API, NetworkError, request, serverMessage } from './api.js';
+import { refreshUnread } from './badge.js';
 import { clearError, el, showError } from './dom.js';
 import { renderNotification, renderReadState, showNotificationWaiting } from './render.js';
 import { expireSession } from './session.js';
@@ -34,15 +35,17 @@ export async function lookForNotification(batchId, jobStatus, generation, attemp
     return;
   }
   /** @type {(Notification | null)[]} */
-  const items = Array.isArray(response?.body?.items) ? response.body.items : [];
+  const items = Array.isArray(response?.body?.notifications) ? response.body.notifications : [];
   const found = pickNotification(items, batchId, jobStatus);
   if (found) {
     renderNotification(found);
+    refreshUnread();
   } else if (attempt < NOTIFICATION_ATTEMPTS) {
     setTimeout(() => lookForNotification(batchId, jobStatus, generation, attempt + 1), NOTIFICATION_RETRY_MS);
   } else {
     el['notification-text'].textContent =
       'No completion notification has arrived for this import yet. It will appear in your notifications.';
+    refreshUnread();
   }
 }
 
@@ -55,9 +58,9 @@ export async function lookForNotification(batchId, jobStatus, generation, attemp
  */
 function pickNotification(items, batchId, jobStatus) {
   // The filter drops the nulls.
-  const forBatch = /** @type {Notification[]} */ (items.filter((item) => item && item.batchId === batchId));
+  const forBatch = /** @type {Notification[]} */ (items.filter((item) => item?.jobBatch?.id === batchId));
   return (
-    forBatch.find((item) => item.type === 'IMPORT_COMPLETE') ??
+    forBatch.find((item) => item.notificationType?.name === 'IMPORT_COMPLETE') ??
     (jobStatus === 'failed' ? forBatch[0] : undefined) ??
     null
   );
@@ -71,7 +74,7 @@ export async function onMarkRead() {
   clearError();
   let response;
   try {
-    response = await request(API.notification(id), { method: 'PATCH', body: { read: true } });
+    response = await request(API.markNotificationRead(id), { method: 'POST' });
   } catch (error) {
     button.disabled = false;
     showError(error instanceof NetworkError ? error.message : 'Could not mark the notification as read.');
@@ -91,8 +94,9 @@ function handleMarkReadResponse({ ok, status, body }) {
     showError(`Could not mark the notification as read: ${serverMessage(body) || `HTTP ${status}`}.`);
     return;
   }
-  // Trust the success status even if the body is odd: the notice is read either way.
-  renderReadState({ ...(body && typeof body === 'object' ? body : {}), readAt: body?.readAt || true });
+  // 204, no body: the notice is read (the server keeps its first read time).
+  renderReadState({ dateReadAt: true });
+  refreshUnread();
   // The button just vanished; keep keyboard focus nearby rather than lost on <body>.
   el['notification-state'].focus();
 }

@@ -2,7 +2,7 @@
 /** Following an accepted batch: poll its status until it ends, then show its summary and look for its notification. */
 
 import { FINAL_STATUSES, isAbort, NETWORK_MESSAGE, request, serverMessage } from './api.js';
-import { el, show, showError } from './dom.js';
+import { el, focusIfLost, show, showError } from './dom.js';
 import { plural } from './format.js';
 import { lookForNotification } from './notification.js';
 import { renderProgress, renderSummary, setImportBusy } from './render.js';
@@ -25,6 +25,7 @@ export function resetResults() {
   show(el.notification, false);
   el['job-error'].textContent = '';
   el['report-list'].replaceChildren();
+  show(el['summary-duplicates-link'], false);
   state.notificationId = null;
 }
 
@@ -135,6 +136,9 @@ function stopJobWithError(message) {
 function finishJob(job, status) {
   state.job = null;
   setImportBusy(false);
-  renderSummary(status);
+  renderSummary(status, job.batchId);
+  // Focus the page put on the progress heading follows the import to its summary.
+  if (document.activeElement === el['progress-heading']) el['summary-heading'].focus();
+  else focusIfLost(el['summary-heading']);
   lookForNotification(job.batchId, status.status, job.generation, 1);
 }

@@ -7,7 +7,7 @@
 
 import { FINAL_STATUSES } from './api.js';
 import { el, show } from './dom.js';
-import { toCount } from './format.js';
+import { plural, toCount } from './format.js';
 import { state } from './state.js';
 
 /** @typedef {import('./api.js').JobStatus} JobStatus */
@@ -19,11 +19,27 @@ const REPORTS = Object.freeze([
   { key: 'failures', id: 'report-failures', label: 'Download the failures report (reason per row)' },
 ]);
 
-/** @param {boolean} busy */
-export function setImportBusy(busy) {
-  el['import-button'].disabled = busy;
-  el['import-button'].textContent = busy ? 'Importing…' : 'Import';
+/**
+ * The form's one submit button is its next step: "Check file" until the server has checked the
+ * chosen file, then "Import N rows"; disabled while a check or an import runs.
+ */
+export function updateImportButton() {
+  const busy = state.importing || state.checking;
+  const button = el['import-button'];
+  button.disabled = busy;
+  if (state.importing) button.textContent = 'Importing…';
+  else if (state.checking) button.textContent = 'Checking…';
+  else if (state.check) button.textContent = `Import ${plural(state.check.rows.length, 'row')}`;
+  else button.textContent = 'Check file';
   el['import-form'].setAttribute('aria-busy', String(busy));
+  el['recheck-button'].disabled = busy;
+  show(el['recheck-button'], Boolean(state.check) || state.checking);
+}
+
+/** @param {boolean} busy an import is being sent or followed */
+export function setImportBusy(busy) {
+  state.importing = busy;
+  updateImportButton();
 }
 
 /** @param {string} text the note about the parsed file, or '' to hide it */
@@ -50,8 +66,11 @@ export function renderProgress({ status, progress }) {
 /* Summary                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-/** @param {JobStatus} jobStatus a final one */
-export function renderSummary({ status, result, progress }) {
+/**
+ * @param {JobStatus} jobStatus a final one
+ * @param {string} batchId
+ */
+export function renderSummary({ status, result, progress, duplicatesUrl }, batchId) {
   const failed = status === 'failed';
   el['summary-heading'].textContent = failed ? 'Import failed' : 'Import complete';
   el['job-error'].textContent = failed
@@ -62,8 +81,29 @@ export function renderSummary({ status, result, progress }) {
   el['summary-successes'].textContent = String(toCount(counts.successes));
   el['summary-duplicates'].textContent = String(toCount(counts.duplicates));
   el['summary-failures'].textContent = String(toCount(counts.failures));
+  el['summary-batch'].textContent = batchId;
+  renderDuplicatesLink(
+    batchId,
+    typeof duplicatesUrl === 'string' ? duplicatesUrl : '',
+    toCount(counts.duplicates),
+  );
   renderReportLinks(result?.reportUrls ?? {});
   show(el.summary);
+}
+
+/**
+ * A link to the duplicates view of this batch, when the server says it has some (`duplicatesUrl`).
+ * @param {string} batchId
+ * @param {string} duplicatesUrl
+ * @param {number} count
+ */
+function renderDuplicatesLink(batchId, duplicatesUrl, count) {
+  const link = el['review-duplicates'];
+  link.href = `#duplicates=${encodeURIComponent(batchId)}`;
+  link.dataset.url = duplicatesUrl;
+  link.dataset.batchId = batchId;
+  link.textContent = `Review the ${plural(count, 'duplicate')} of this import`;
+  show(el['summary-duplicates-link'], Boolean(duplicatesUrl));
 }
 
 /** @param {{ [report: string]: unknown }} reportUrls */
@@ -115,10 +155,10 @@ export function showNotificationWaiting() {
 export function renderNotification(notification) {
   state.notificationId = notification.id;
   const time = document.createElement('time');
-  time.dateTime = String(notification.createdAt ?? '');
-  time.textContent = formatTime(notification.createdAt);
+  time.dateTime = String(notification.dateInscription ?? '');
+  time.textContent = formatTime(notification.dateInscription);
   el['notification-text'].replaceChildren(
-    `${notificationTitle(notification.type)} notification received at `,
+    `${notificationTitle(notification.notificationType?.name)} notification received at `,
     time,
     '.',
   );
@@ -127,11 +167,11 @@ export function renderNotification(notification) {
 }
 
 /**
- * After "mark as read", `readAt` may be `true` rather than a time: the server's answer was odd.
- * @param {{ readAt?: unknown }} notification
+ * After "mark as read" (a 204 without a body), `dateReadAt` is `true` rather than a time.
+ * @param {{ dateReadAt?: unknown }} notification
  */
 export function renderReadState(notification) {
-  const read = Boolean(notification.readAt);
+  const read = Boolean(notification.dateReadAt);
   el['notification-state'].textContent = read ? 'Read' : '';
   show(el['mark-read'], !read);
   el['mark-read'].disabled = false;

@@ -2,9 +2,10 @@
 /** Sign in and out: the token in session storage, the JWT payload shown in the header, the forms shown. */
 
 import { API, NetworkError, request, serverMessage } from './api.js';
+import { hideUnread, refreshUnread } from './badge.js';
 import { clearError, el, show, showError } from './dom.js';
 import { setImportBusy } from './render.js';
-import { abandonJob, state } from './state.js';
+import { abandonJob, forgetCheck, state } from './state.js';
 
 /** @typedef {import('./api.js').ApiResponse} ApiResponse */
 
@@ -16,6 +17,7 @@ import { abandonJob, state } from './state.js';
 
 const TOKEN_KEY = 'caveImportToken';
 const ADMINISTRATOR_GROUP_ID = 1;
+const MODERATOR_GROUP_ID = 2;
 const EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
 
 /** @returns {string | null} */
@@ -63,12 +65,40 @@ function isExpired(payload) {
   return typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now();
 }
 
-/** @param {TokenPayload} payload */
-function isAdministrator(payload) {
-  if (!Array.isArray(payload.groups)) return true; // unknown: let the server decide, say nothing
+/**
+ * Whether the token names a group. Unknown groups (no list): true, to let the server decide and say
+ * nothing here.
+ * @param {TokenPayload} payload
+ * @param {number} id
+ * @param {string} name
+ */
+function inGroup(payload, id, name) {
+  if (!Array.isArray(payload.groups)) return true;
   /** @type {({ id?: unknown, name?: unknown } | null | undefined)[]} */
   const groups = payload.groups;
-  return groups.some((group) => group?.id === ADMINISTRATOR_GROUP_ID || group?.name === 'Administrator');
+  return groups.some((group) => group?.id === id || group?.name === name);
+}
+
+/** @param {TokenPayload} payload */
+function isAdministrator(payload) {
+  return inGroup(payload, ADMINISTRATOR_GROUP_ID, 'Administrator');
+}
+
+/** @param {TokenPayload} payload */
+function isModerator(payload) {
+  return inGroup(payload, MODERATOR_GROUP_ID, 'Moderator');
+}
+
+/**
+ * @param {boolean} administrator
+ * @param {boolean} moderator
+ * @returns {string} '' for an administrator
+ */
+function roleNote(administrator, moderator) {
+  if (administrator) return '';
+  return moderator
+    ? 'Your account is a Moderator: you can review and resolve duplicates, but the server will refuse imports.'
+    : 'Your account is not in the Administrator group, so the server will refuse imports.';
 }
 
 /**
@@ -84,13 +114,16 @@ function enterSession(token, payload) {
     strong.textContent = nickname;
     el['session-text'].append(' as ', strong);
   }
-  el['session-note'].textContent = isAdministrator(payload)
-    ? ''
-    : 'Your account is not in the Administrator group, so the server will refuse imports.';
-  show(el['session-note'], !isAdministrator(payload));
+  const administrator = isAdministrator(payload);
+  const moderator = isModerator(payload);
+  state.roles = { administrator, moderator };
+  el['session-note'].textContent = roleNote(administrator, moderator);
+  show(el['session-note'], !administrator);
   show(el.session);
   show(el['sign-in-section'], false);
   show(el['import-section']);
+  show(el['duplicates-section']);
+  refreshUnread();
 }
 
 /**
@@ -100,14 +133,27 @@ function enterSession(token, payload) {
 function leaveSession(message = '') {
   abandonJob();
   state.session += 1;
+  forgetCheck();
+  state.roles = { administrator: false, moderator: false };
   setImportBusy(false);
+  hideUnread();
   state.token = null;
   storeToken(null);
   show(el.session, false);
   show(el['session-note'], false);
-  for (const id of /** @type {const} */ (['import-section', 'progress-section', 'summary', 'notification'])) {
-    show(el[id], false);
-  }
+  const sections = /** @type {const} */ ([
+    'import-section',
+    'check-result',
+    'progress-section',
+    'summary',
+    'notification',
+    'duplicates-section',
+    'duplicates-view',
+  ]);
+  for (const id of sections) show(el[id], false);
+  el['check-status'].textContent = '';
+  el['duplicates-list'].replaceChildren();
+  el['duplicates-status'].textContent = '';
   el['parse-notice'].textContent = '';
   show(el['parse-notice'], false);
   show(el['sign-in-section']);

@@ -1,5 +1,8 @@
 // @ts-check
-/** The page's shared mutable state: the session's token, the batch being followed, the notification shown. */
+/**
+ * The page's shared mutable state: the session's token and roles, the checked file, the batch being
+ * followed, the notification shown.
+ */
 
 /**
  * The batch the page follows, from its acceptance until it ends or is abandoned.
@@ -11,9 +14,20 @@
  * }} Job
  */
 
+/**
+ * A file the server has checked: the rows sent (imported as they are, so that what is imported is
+ * what was checked) and the answer.
+ * @typedef {object} CheckedFile
+ * @property {File} file
+ * @property {Record<string, unknown>[]} rows every row of the file; line i + 2 at index i
+ * @property {import('./api.js').CheckResult} result
+ */
+
 export const state = {
   /** @type {string | null} */
   token: null,
+  /** What the token says the user may do; the server decides on every request. */
+  roles: { administrator: false, moderator: false },
   // Bumped whenever the current import or session is abandoned, so late answers from an old
   // poll or notification lookup are ignored instead of painting over the new state.
   generation: 0,
@@ -23,6 +37,14 @@ export const state = {
   job: null,
   /** @type {number | null} */
   notificationId: null,
+  /** @type {CheckedFile | null} the check of the chosen file, once the server has answered */
+  check: null,
+  /** A check is running: the form waits for it. */
+  checking: false,
+  // Bumped whenever a check starts or the file changes, so an older check's answer is ignored.
+  checkGeneration: 0,
+  /** An import is being sent or followed: one at a time. */
+  importing: false,
 };
 
 /** Stops watching the current batch (polls, pending lookups) without touching what is shown. */
@@ -33,4 +55,11 @@ export function abandonJob() {
   clearTimeout(job.timer ?? undefined);
   job.controller.abort();
   state.job = null;
+}
+
+/** Forgets the check of the chosen file, and makes any check still running stale. */
+export function forgetCheck() {
+  state.checkGeneration += 1;
+  state.check = null;
+  state.checking = false;
 }

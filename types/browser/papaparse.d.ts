@@ -17,17 +17,19 @@ interface PapaParseResult {
   /** With `header: true`, one object per row keyed by column name; surplus fields go under `__parsed_extra`. */
   data: Record<string, unknown>[];
   errors: PapaParseError[];
+  meta: { delimiter?: string; linebreak?: string; fields?: string[] };
 }
 
-interface PapaParseLocalConfig {
+/** Parsing a string the page has already decoded: synchronous, the result is returned. */
+interface PapaParseStringConfig {
   header: true;
+  /** Given by the page (found from the header line); Papa guesses it when absent. */
+  delimiter?: string;
   skipEmptyLines: boolean | 'greedy';
-  complete(results: PapaParseResult): void;
-  error(error: Error): void;
 }
 
 interface PapaParse {
-  parse(file: File, config: PapaParseLocalConfig): void;
+  parse(text: string, config: PapaParseStringConfig): PapaParseResult;
 }
 
 interface Window {
