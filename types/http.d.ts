@@ -26,5 +26,6 @@ export interface Response {
   send(body: unknown): Response;
   write(chunk: string): boolean;
   end(): void;
-  once(event: 'drain', listener: () => void): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { InvalidInputError } from '../../api/lib/core/errors';
-import { duplicateContent, readDuplicateContent } from '../../api/lib/pipeline/duplicateContent';
+import { duplicateContent } from '../../api/lib/pipeline/duplicateContent';
+import { readDuplicateContent } from '../../api/lib/pipeline/duplicateContentReader';
 import type { ReferenceData } from '../../api/lib/rows/referenceData';
 import { convertRow, type EntranceRecord } from '../../api/lib/rows/rowConversion';
 import { entranceRow } from '../support/rows';
@@ -77,7 +78,7 @@ describe('Entrance duplicates: content in Grottocenter shape', () => {
     const refused: [unknown, string][] = [
       [{}, 'no entrance'],
       [{ entrance: { author: 3, longitude: 1 } }, 'no latitude'],
-      [{ entrance: { author: 3, latitude: 'north', longitude: 1 } }, 'an invalid latitude'],
+      [{ entrance: { author: 3, latitude: 'north', longitude: 1 } }, 'an invalid latitude (north)'],
       [{ entrance: { latitude: 1, longitude: 1 } }, 'no author for the entrance'],
     ];
     for (const [content, why] of refused) {

@@ -270,4 +270,35 @@ describe('CSVImportQueueService: row conversion', () => {
     assert.deepEqual(stored.id, {});
     assert.equal(failure(stored), 'id must be text or a number');
   });
+
+  it('reads a JSON number as written (0.0000001, not 1e-7), and stages a number JSON cannot hold as its text', () => {
+    const tiny = convertRow(
+      { ...entranceRow(), 'w3geo:latitude': 0.0000001, 'w3geo:altitude': 1e21 },
+      2,
+      reference,
+    );
+    assert.equal(tiny.ok, false);
+    assert.equal(
+      (tiny as { message: string }).message,
+      'Invalid integer in w3geo:altitude: 1000000000000000000000',
+    );
+    assert.ok(convertRow({ ...entranceRow(), 'w3geo:latitude': 0.0000001 }, 2, reference).ok);
+    const infinite = storableRow({ ...entranceRow(), 'w3geo:latitude': Number.POSITIVE_INFINITY });
+    assert.equal(infinite['w3geo:latitude'], 'Infinity');
+    assert.equal(failure(infinite), 'Invalid latitude: Infinity');
+  });
+
+  it('refuses a creator whose percent-decoded name holds a control character', () => {
+    assert.equal(creatorNickname('https://example.org/p#A%00B'), null);
+    assert.equal(creatorNickname('https://example.org/p#Tab%09Name'), null);
+    const row = entranceRow({
+      'karstlink:hasDescriptionDocument/dct:title': 'T',
+      'karstlink:hasDescriptionDocument/dc:language': 'fra',
+      'karstlink:hasDescriptionDocument/dct:creator': 'https://example.org/p#A%00B',
+    });
+    assert.equal(
+      failure(row),
+      'Invalid creator in karstlink:hasDescriptionDocument/dct:creator: https://example.org/p#A%00B',
+    );
+  });
 });

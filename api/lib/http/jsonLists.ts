@@ -12,7 +12,8 @@ interface StreamingResponse {
   type(contentType: string): StreamingResponse;
   write(chunk: string): boolean;
   end(): void;
-  once(event: 'drain', listener: () => void): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
 }
 
 export async function sendJsonLists(
@@ -21,9 +22,39 @@ export async function sendJsonLists(
   lists: Readonly<Record<string, readonly unknown[]>>,
 ): Promise<void> {
   res.status(status).type('application/json');
+  // A client that goes away never drains: stop writing rather than wait for ever.
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
   const write = async (chunk: string) => {
-    if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+    if (closed) throw new ClientGone();
+    if (res.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
   };
+  try {
+    await writeLists(write, lists);
+  } catch (error) {
+    if (error instanceof ClientGone) return;
+    throw error;
+  }
+  res.end();
+}
+
+class ClientGone extends Error {}
+
+async function writeLists(
+  write: (chunk: string) => Promise<void>,
+  lists: Readonly<Record<string, readonly unknown[]>>,
+): Promise<void> {
   const names = Object.keys(lists);
   await write('{');
   for (const [n, name] of names.entries()) {
@@ -36,6 +67,5 @@ export async function sendJsonLists(
     }
     await write(']');
   }
-  res.write('}');
-  res.end();
+  await write('}');
 }

@@ -1,5 +1,5 @@
 /** Reading request input at the edge: query parameters, ids and bodies become typed values or a 400. */
-import { InvalidInputError } from '../core/errors';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors';
 import type { Row } from '../rows/columns';
 
 export interface Page {
@@ -111,6 +111,13 @@ export function readIdList(body: unknown, field: string, max: number): number[] 
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw new InvalidInputError(`Request body must be an object such as { "${field}": [1, 2] }.`);
   }
+  // Only the list: a misspelt field (`idz`) must not read as "no list", which means "all of them".
+  const unknown = Object.keys(body).find((key) => key !== field);
+  if (unknown !== undefined) {
+    throw new InvalidInputError(
+      `Request body may only hold "${field}"; "${unknown.slice(0, 40)}" is not read.`,
+    );
+  }
   const raw = (body as Record<string, unknown>)[field];
   if (raw === undefined || raw === null) return null;
   if (!Array.isArray(raw) || !raw.every((id) => Number.isSafeInteger(id) && id > 0)) {
@@ -171,4 +178,18 @@ export function readImportRows(body: unknown): Row[] {
 
 function isPlainObject(value: unknown): value is Row {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The JSON body of a request, or a 415 when one was sent in another type: read as no body at all,
+ * `{"ids":[1]}` sent as text/plain would mark every notification read instead of one.
+ */
+export function jsonBodyOf(req: { headers: Record<string, string | undefined>; body: unknown }): unknown {
+  const { headers } = req;
+  const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+  const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (hasBody && !/^application\/([\w.+-]+\+)?json$/.test(type)) {
+    throw new UnsupportedMediaTypeError('Send the request body as JSON (Content-Type: application/json).');
+  }
+  return req.body;
 }

@@ -1,18 +1,18 @@
 /**
  * `t_entrance_duplicate.content` in Grottocenter's shape (SPEC 12.2): what the import writes for a
- * duplicate row, and what a moderator's resolution (resolveDuplicate.ts) reads back. Pure.
+ * duplicate row, built from the converted row. Pure. A moderator's resolution reads it back with
+ * duplicateContentReader.ts.
  *
  * Grottocenter's own import writes `{ entrance, nameDescLoc }` (EntranceCSVImportService:
  * getConvertedEntranceFromCsv, getConvertedNameDescLocEntranceFromCsv): `entrance.cave` is the cave
  * of the entrance that already holds the import key, and every `author` is a caver id, the author
- * being created first if need be. This service never creates an author for a row that does not
- * create an entrance, so `author` is the caver's id when that caver already exists and null
- * otherwise; the fields below marked "ours" are additions (Grottocenter's names are never changed):
+ * being created first if need be. Here `author` is the id `authorIds` gives for the nickname (the
+ * chunk import resolves the authors of every valid row first, entranceWrites.ts) and null when it
+ * gives none; the fields below marked "ours" are additions (Grottocenter's names are never changed):
  * `authorNickname` on every authored part, to find or create the author when a moderator creates
  * the entrance; the cave's `caveLength` and `caveDepth`; the documents' `license`; and the
  * entrance's `alternateName`, so that resolving a duplicate creates everything a success would.
  */
-import { InvalidInputError } from '../core/errors';
 import type { EntranceRecord } from '../rows/rowConversion';
 
 /** Grottocenter's default geology of an imported entrance (Q35758: karst, on Wikidata). */
@@ -74,7 +74,7 @@ export interface DuplicateContent {
 export interface DuplicateContentContext {
   /** The cave of the entrance the row duplicates. */
   caveId: number | null;
-  /** Ids of the cavers that exist, by nickname; a nickname missing here gives `author: null`. */
+  /** Caver ids by nickname: the chunk import resolves every valid row's authors before this. */
   authorIds: ReadonlyMap<string, number>;
   /** When the import recorded the row: the date of a row without `dct:rights/dct:created`. */
   importedAt: Date;
@@ -148,140 +148,4 @@ export function duplicateContent(record: EntranceRecord, context: DuplicateConte
     },
     nameDescLoc,
   };
-}
-
-// Reading content back. Rows written by this service (or converted by migration 0008) have the shape
-// above; rows written elsewhere (Grottocenter writes numbers as strings when the CSV had them) are
-// read leniently, and what cannot be read is refused with a message instead of a 500.
-
-/** What a resolution needs of a part's author: an id, a nickname to find or create, or both. */
-export interface AuthorRef {
-  id: number | null;
-  nickname: string | null;
-}
-
-export interface ResolvableName {
-  author: AuthorRef;
-  text: string;
-  language: string;
-}
-
-export interface ResolvableDocument {
-  author: AuthorRef;
-  title: string | null;
-  body: string | null;
-  language: string;
-  license: number | null;
-}
-
-/** A duplicate's content as a resolution creates it. */
-export interface ResolvableDuplicate {
-  author: AuthorRef;
-  country: string | null;
-  latitude: number;
-  longitude: number;
-  altitude: number | null;
-  precision: number | null;
-  dateReviewed: string | null;
-  caveLength: number | null;
-  caveDepth: number | null;
-  name: ResolvableName | null;
-  alternateName: ResolvableName | null;
-  description: ResolvableDocument | null;
-  location: ResolvableDocument | null;
-}
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-class UnreadableContent extends Error {}
-
-function unreadable(what: string): never {
-  throw new UnreadableContent(what);
-}
-
-function number(part: Json, field: string, { required = false, integer = false } = {}): number | null {
-  const raw = part[field];
-  if (raw === null || raw === undefined || raw === '') return required ? unreadable(`no ${field}`) : null;
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) unreadable(`an invalid ${field}`);
-  return value;
-}
-
-function text(part: Json, field: string, required = false): string | null {
-  const raw = part[field];
-  if (raw === null || raw === undefined || raw === '') return required ? unreadable(`no ${field}`) : null;
-  if (typeof raw !== 'string' && typeof raw !== 'number') unreadable(`an invalid ${field}`);
-  return String(raw);
-}
-
-function date(part: Json, field: string): string | null {
-  const value = text(part, field);
-  if (value !== null && Number.isNaN(Date.parse(value))) unreadable(`an invalid ${field}`);
-  return value;
-}
-
-function author(part: Json, where: string): AuthorRef {
-  const id = number(part, 'author', { integer: true });
-  const nickname = text(part, 'authorNickname');
-  if (id === null && nickname === null) unreadable(`no author for ${where}`);
-  return { id, nickname };
-}
-
-function name(part: unknown, where: string): ResolvableName | null {
-  if (!isObject(part)) return null;
-  const value = text(part, 'text');
-  if (value === null) return null;
-  return { author: author(part, where), text: value, language: text(part, 'language', true)! };
-}
-
-function document(part: unknown, where: string, bodyRequired: boolean): ResolvableDocument | null {
-  if (!isObject(part)) return null;
-  const body = text(part, 'body');
-  const title = text(part, 'title');
-  if (body === null && (bodyRequired || title === null)) return null;
-  return {
-    author: author(part, where),
-    title,
-    body,
-    language: text(part, 'language', true)!,
-    license: number(part, 'license', { integer: true }),
-  };
-}
-
-/**
- * Reads a stored content for a resolution; InvalidInputError (with the duplicate's id) when it lacks
- * what an entrance needs: an author, coordinates.
- */
-export function readDuplicateContent(duplicateId: number, content: unknown): ResolvableDuplicate {
-  try {
-    if (!isObject(content) || !isObject(content.entrance)) unreadable('no entrance');
-    const entrance = content.entrance;
-    const parts = isObject(content.nameDescLoc) ? content.nameDescLoc : {};
-    const country = text(entrance, 'country');
-    return {
-      author: author(entrance, 'the entrance'),
-      country: country === null ? null : country.toUpperCase(),
-      latitude: number(entrance, 'latitude', { required: true })!,
-      longitude: number(entrance, 'longitude', { required: true })!,
-      altitude: number(entrance, 'altitude', { integer: true }),
-      precision: number(entrance, 'precision', { integer: true }),
-      dateReviewed: date(entrance, 'dateReviewed'),
-      caveLength: number(entrance, 'caveLength', { integer: true }),
-      caveDepth: number(entrance, 'caveDepth', { integer: true }),
-      name: name(parts.name, 'the name'),
-      alternateName: name(parts.alternateName, 'the alternate name'),
-      description: document(parts.description, 'the description', false),
-      location: document(parts.location, 'the location', true),
-    };
-  } catch (error) {
-    if (error instanceof UnreadableContent) {
-      throw new InvalidInputError(
-        `The content of entrance duplicate ${duplicateId} cannot make an entrance: it has ${error.message}.`,
-      );
-    }
-    throw error;
-  }
 }

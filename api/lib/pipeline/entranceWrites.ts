@@ -75,7 +75,9 @@ export async function writeEntrances(
   const existing = await findExisting(db, records);
   const candidates = firstRecordsOfFreeKeys(records, existing);
 
-  const authorIds = await context.resolveAuthors(candidates.flatMap(authorsOf));
+  // Every valid row's authors, duplicates' included: a duplicate's content names its author by id
+  // (SPEC 12.2), as the entrance a moderator may create from it will.
+  const authorIds = await context.resolveAuthors(records.flatMap(authorsOf));
   const ids = await allocateEntranceAndCaveIds(db, candidates.length);
   const planned: NewEntrance[] = candidates.map((record, i) => ({
     record,
@@ -102,10 +104,8 @@ export async function writeEntrances(
 }
 
 /**
- * What the duplicates' contents need from the database: the caves of the entrances they duplicate,
- * and the ids of their authors that already exist. Read only: a row that does not create an entrance
- * creates no author (a moderator's resolution does, if it comes to that). Two statements at most,
- * none when the chunk has no duplicate.
+ * What the duplicates' contents need from the database besides their authors: the caves of the
+ * entrances they duplicate. One statement, none when the chunk has no duplicate.
  */
 async function duplicateFacts(
   db: Queryable,
@@ -116,9 +116,6 @@ async function duplicateFacts(
   const importedAt = new Date();
   if (!duplicates.length) return { caveOfEntrance: new Map(), authorIds, importedAt };
   const entranceIds = duplicates.map((record) => existing.get(record.key)).filter((id) => id !== undefined);
-  const unknown = duplicates.flatMap(authorsOf).filter((nickname) => !authorIds.has(nickname));
-  // One after the other: `db` is the chunk's transaction, one connection.
   const caveOfEntrance = await findCavesOfEntrances(db, [...new Set(entranceIds)]);
-  const found = await findCaverIdsByNickname(db, [...new Set(unknown)]);
-  return { caveOfEntrance, authorIds: new Map([...authorIds, ...found]), importedAt };
+  return { caveOfEntrance, authorIds, importedAt };
 }

@@ -4,7 +4,8 @@
  * deleting duplicates. Each is one transaction that changes nothing when it refuses.
  *
  * It lives with the pipeline because it is the other end of what the chunk import writes: it reads
- * the content duplicateContent.ts builds and creates the rows with the statements a success uses.
+ * (duplicateContentReader.ts) the content duplicateContent.ts builds and creates the rows with the
+ * statements a success uses.
  */
 import type pg from 'pg';
 import { InvalidInputError, NotFoundError } from '../core/errors';
@@ -20,7 +21,13 @@ import {
   insertResolvedEntrance,
   type NameInsert,
 } from '../db/sql/entrances';
-import { type AuthorRef, type ResolvableDuplicate, readDuplicateContent } from './duplicateContent';
+import type { ReferenceData } from '../rows/referenceData';
+import {
+  type AuthorRef,
+  checkContentCodes,
+  type ResolvableDuplicate,
+  readDuplicateContent,
+} from './duplicateContentReader';
 import { resolveAuthors } from './entranceWrites';
 
 /** Grottocenter's message for a duplicate id that names nothing (a malformed id is cut short). */
@@ -49,19 +56,24 @@ export interface CreatedFromDuplicate {
 /**
  * Creates, in one transaction, the cave, entrance, names, description and location a duplicate
  * describes, and deletes the duplicate. The duplicate is deleted first, so a concurrent resolution
- * of the same duplicate waits, then finds nothing (NotFoundError). The new entrance does not take
- * the import key (the existing entrance keeps it); it records where it came from instead. Dated
- * now, not with the import's date kept in the content. Authors the import did not create (it never
- * creates one for a duplicate) are found or created now, by nickname.
+ * of the same duplicate waits, then finds nothing (NotFoundError). The new entrance takes the
+ * import key only if no live entrance holds it any more (the one it duplicated was deleted
+ * meanwhile): a key names at most one live entrance, and a later import of the same row must find
+ * this one rather than create a third. It records where it came from either way. Dated
+ * now, not with the import's date kept in the content. Its values are held to the import's rules
+ * first (a content may come from elsewhere). An author the content names by nickname only (a
+ * duplicate recorded by Grottocenter or an older version) is found or created now.
  */
 export async function createEntranceFromDuplicate(
-  pool: pg.Pool,
+  deps: { pool: pg.Pool; referenceData: () => Promise<ReferenceData> },
   duplicateId: number,
 ): Promise<CreatedFromDuplicate> {
-  return withTransaction(pool, async (tx) => {
+  const reference = await deps.referenceData();
+  return withTransaction(deps.pool, async (tx) => {
     const duplicate = await takeEntranceDuplicate(tx, duplicateId);
     if (!duplicate) throw new NotFoundError(duplicateNotFoundMessage(duplicateId));
     const content = readDuplicateContent(duplicateId, duplicate.content);
+    checkContentCodes(duplicateId, content, reference);
     const authorOf = await resolveContentAuthors(tx, duplicateId, content);
 
     const [ids] = await allocateEntranceAndCaveIds(tx, 1);
@@ -78,6 +90,8 @@ export async function createEntranceFromDuplicate(
       date_reviewed: content.dateReviewed,
       origin_id_entrance: duplicate.id_entrance,
       origin_id_job_batch: duplicate.id_job_batch,
+      id_db_import: content.idDbImport,
+      name_db_import: content.nameDbImport,
     });
     await insertCaves(tx, null, [
       {

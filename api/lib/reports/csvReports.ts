@@ -107,9 +107,11 @@ export function reportStream(
   columns: readonly string[],
 ): Readable {
   const report = REPORTS[kind];
-  // A failures.csv fixed and imported again brings its line and message columns back: they are the
-  // report's, not the row's, and the next failures.csv writes them once, with their new values.
-  const rowColumns = columns.filter((column) => !FAILURE_COLUMNS.includes(column));
+  // A failures.csv fixed and imported again brings its line and message columns back, first in its
+  // header: they are the report's, not the row's, and the next failures.csv writes them once, with
+  // their new values. A file of the source's own that merely has such columns keeps them.
+  const fromFailures = FAILURE_COLUMNS.every((column, i) => columns[i] === column);
+  const rowColumns = fromFailures ? columns.slice(FAILURE_COLUMNS.length) : columns;
   async function* records() {
     yield report.header(rowColumns).map(neutraliseFormula);
     for await (const row of pagesOf(db, batchId, report.outcome))

@@ -117,8 +117,19 @@ export function cellValue(row: Row, column: string): unknown {
 export function cell(row: Row, column: string): string | undefined {
   const value = cellValue(row, column);
   if (value === undefined || value === null || !isFlatValue(value)) return undefined;
-  const text = String(value).trim();
+  const text = (typeof value === 'number' ? plainNumber(value) : String(value)).trim();
   return text === '' ? undefined : text;
+}
+
+/**
+ * A JSON number as a person wrote it in a cell: 0.0000001, not String()'s 1e-7, which no decimal
+ * column reads. Non-finite numbers (1e400 parses to Infinity) never get here: see storableRow.
+ */
+function plainNumber(value: number): string {
+  const text = String(value);
+  return /e/i.test(text)
+    ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 })
+    : text;
 }
 
 /** Whether a cell is empty: absent, null or blank text. A non-flat value is not empty (its row fails for it). */
@@ -165,6 +176,15 @@ function cleanText(text: string): string {
 }
 
 /**
+ * A number JSON cannot hold (1e400 parses to Infinity, which JSON.stringify would stage as null) is
+ * kept as its text, so the import and the dry run both read "Infinity" and fail it the same way.
+ */
+function storableValue(value: unknown): unknown {
+  if (!isFlatValue(value)) return {};
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/**
  * The row as staging can store it: column names and text cleaned of what jsonb cannot hold, and a
  * cell that is not a flat value replaced by an empty object, whatever it held (deep nesting, NULs):
  * its row fails for it, and nothing of it needs keeping. The same object when nothing needed cleaning.
@@ -173,7 +193,7 @@ export function storableRow(row: Row): Row {
   let changed = false;
   const entries = Object.entries(row).map(([column, value]): [string, unknown] => {
     const name = cleanText(column);
-    const stored = typeof value === 'string' ? cleanText(value) : isFlatValue(value) ? value : {};
+    const stored = typeof value === 'string' ? cleanText(value) : storableValue(value);
     if (name !== column || stored !== value) changed = true;
     return [name, stored];
   });

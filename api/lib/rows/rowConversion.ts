@@ -106,7 +106,9 @@ function language(row: Row, column: string, reference: ReferenceData): string {
 
 /**
  * `https://example.org/people#Jean_Dupont` names the caver "Jean Dupont": a creator written as a URL
- * keeps only its fragment, percent-decoded, with `_` read as a space. Null when nothing is left.
+ * keeps only its fragment, percent-decoded, with `_` read as a space. Null when nothing is left, or
+ * when the decoding yields a control character (`%00`): no caver is named so, and PostgreSQL could
+ * not even store it.
  */
 export function creatorNickname(creator: string): string | null {
   const hash = creator.indexOf('#');
@@ -118,7 +120,8 @@ export function creatorNickname(creator: string): string | null {
     // Not percent-encoded after all: keep it as written.
   }
   const nickname = fragment.replace(/_/g, ' ').trim();
-  return nickname === '' ? null : nickname;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  return nickname === '' || /[\u0000-\u001f\u007f]/.test(nickname) ? null : nickname;
 }
 
 function creator(row: Row, column: string): string {

@@ -116,6 +116,21 @@ describe('Batch completion: email opt-out over SMTP', () => {
     }
   });
 
+  it('answers 415 and changes nothing for a preference sent in another type than JSON', async () => {
+    const user = await suite.app.createUser();
+    const res = await suite.app
+      .http()
+      .patch(PREFERENCE)
+      .set('Authorization', `Bearer ${user.token}`)
+      .set('Content-Type', 'text/plain')
+      .send(JSON.stringify({ send_notification_by_email: false }));
+    assert.equal(res.status, 415);
+    assert.deepEqual(res.body, {
+      message: 'Send the request body as JSON (Content-Type: application/json).',
+    });
+    assert.equal(await stored(user), true, 'still on');
+  });
+
   it('sends no completion email to a user who opted out, yet records their notification; turned back on, emails resume', async () => {
     const quiet = await suite.app.createUser({ group: 'Administrator' });
     const keen = await suite.app.createUser({ group: 'Administrator' });

@@ -104,6 +104,18 @@ describe('Batch completion: reports on local disk', () => {
     );
   });
 
+  it("keeps a source file's own message column: only line and message first in the header are a failures.csv's", async () => {
+    const failing = entranceRow({ 'gn:countryCode': 'ZZ' });
+    const own = { id: failing.id, message: 'checked in 2023', ...failing };
+    const batch = await importAndWait(suite.app, suite.admin, [own]);
+    const failures = await download(batch.result!.reportUrls.failures!);
+    const [header, row] = failures.rows;
+    assert.deepEqual(header.slice(0, 4), ['line', 'message', 'id', 'message']);
+    assert.equal(header.filter((column) => column === 'message').length, 2);
+    assert.deepEqual(row.slice(0, 4), ['2', 'Unknown country code: ZZ', failing.id, 'checked in 2023']);
+    assert.equal(row.length, header.length);
+  });
+
   it('writes no file for an empty report and gives a null URL', async () => {
     const clean = await importAndWait(suite.app, suite.admin, [entranceRow()]);
     assert.deepEqual(clean.result?.reportUrls.duplicates, null);

@@ -1,73 +1,16 @@
 import assert from 'node:assert/strict';
-import { importAndWait } from '../../support/imports';
-import { entranceRow } from '../../support/rows';
-import { type TestUser, useTestService } from '../../support/testService';
+import { useNotificationsService } from '../../support/notifications';
+import type { TestUser } from '../../support/testService';
 
 /** Grottocenter's notification endpoints (SPEC 12.3), through HTTP against the real database. */
 describe('Batch completion: notifications endpoints', () => {
-  const suite = useTestService();
+  const { suite, state, nicknameOf, notificationIdsOf, as } = useNotificationsService();
   let other: TestUser;
-  /** A user with many notifications, written straight to the table: more than one page of 50. */
   let busy: TestUser;
   let batchIds: string[];
   let otherBatchId: string;
-
-  const nicknameOf = async (user: TestUser) =>
-    (await suite.app.query('SELECT nickname FROM t_caver WHERE id = $1', [user.id]))[0].nickname as string;
-  const notificationIdsOf = async (user: TestUser): Promise<number[]> =>
-    (
-      await suite.app.query('SELECT id FROM t_notification WHERE id_notified = $1 ORDER BY id', [user.id])
-    ).map((row) => row.id as number);
-  const readTimes = async (ids: number[]): Promise<(Date | null)[]> =>
-    (
-      await suite.app.query('SELECT date_read_at FROM t_notification WHERE id = ANY($1::int[]) ORDER BY id', [
-        ids,
-      ])
-    ).map((row) => row.date_read_at as Date | null);
-  const markAllUnread = (user: TestUser) =>
-    suite.app.query('UPDATE t_notification SET date_read_at = NULL WHERE id_notified = $1', [user.id]);
-
-  before(async () => {
-    other = await suite.app.createUser({ group: 'User' });
-    busy = await suite.app.createUser({ group: 'User' });
-    batchIds = [];
-    for (let i = 0; i < 3; i++) {
-      batchIds.push(
-        (
-          await importAndWait(suite.app, suite.admin, [
-            entranceRow(),
-            entranceRow({ 'gn:countryCode': 'ZZ' }),
-          ])
-        ).batchId,
-      );
-    }
-    otherBatchId = (await importAndWait(suite.app, suite.admin, [entranceRow()])).batchId;
-    // That last batch is the other user's: the notification is theirs, as if they had imported it.
-    await suite.app.query(
-      'UPDATE t_notification SET id_notifier = $1, id_notified = $1 WHERE id_job_batch = $2',
-      [other.id, otherBatchId],
-    );
-    // 55 notifications of other kinds, a minute apart, the newest about an imported entrance and its cave.
-    const [imported] = await suite.app.query(
-      'SELECT id_entrance, id_cave FROM t_job_batch_row WHERE id_job_batch = $1 AND outcome = $2',
-      [batchIds[0], 'success'],
-    );
-    await suite.app.query(
-      `INSERT INTO t_notification (id_notification_type, id_notifier, id_notified, date_inscription, id_entrance, id_cave)
-       SELECT 1 + g % 7, $2, $1, now() - make_interval(mins => g),
-              CASE WHEN g = 1 THEN $3::int END, CASE WHEN g = 1 THEN $4::int END
-         FROM generate_series(1, 55) AS g`,
-      [busy.id, suite.admin.id, imported.id_entrance, imported.id_cave],
-    );
-  });
-
-  const as = (user: TestUser) => ({
-    get: (path: string) => suite.app.http().get(path).set('Authorization', `Bearer ${user.token}`),
-    post: (path: string) => suite.app.http().post(path).set('Authorization', `Bearer ${user.token}`),
-    put: (path: string, body?: unknown) => {
-      const request = suite.app.http().put(path).set('Authorization', `Bearer ${user.token}`);
-      return body === undefined ? request : request.send(body as object);
-    },
+  before(() => {
+    ({ other, busy, batchIds, otherBatchId } = state);
   });
 
   it("lists the caller's notifications newest first, in Grottocenter's shape, with the job batch of IMPORT_COMPLETE", async () => {
@@ -221,133 +164,5 @@ describe('Batch completion: notifications endpoints', () => {
       assert.deepEqual(res.body, { message }, query);
     }
     assert.equal((await notificationIdsOf(busy)).length, 55, 'the table is still there');
-  });
-
-  it('counts the unread notifications of the caller', async () => {
-    await markAllUnread(suite.admin);
-    const res = await as(suite.admin).get('/api/v1/notifications/unread/count');
-    assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { count: 3 });
-    assert.deepEqual((await as(other).get('/api/v1/notifications/unread/count')).body, { count: 1 });
-    const [id] = await notificationIdsOf(suite.admin);
-    await as(suite.admin).post(`/api/v1/notifications/${id}/read`);
-    assert.deepEqual((await as(suite.admin).get('/api/v1/notifications/unread/count')).body, { count: 2 });
-  });
-
-  it("marks one read (204) and keeps the first read time; 403 for another's, 404 for an unknown or malformed id", async () => {
-    await markAllUnread(suite.admin);
-    const [id, second] = await notificationIdsOf(suite.admin);
-    const res = await as(suite.admin).post(`/api/v1/notifications/${id}/read`);
-    assert.equal(res.status, 204);
-    assert.equal(res.text, '');
-    const [readAt] = await readTimes([id]);
-    assert.ok(readAt, 'read');
-    const listed = (await as(suite.admin).get('/api/v1/notifications')).body.notifications.find(
-      (n: { id: number }) => n.id === id,
-    );
-    assert.equal(listed.dateReadAt, readAt.toISOString());
-
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal((await as(suite.admin).post(`/api/v1/notifications/${id}/read`)).status, 204);
-    assert.deepEqual(await readTimes([id]), [readAt], 'the first read time is kept');
-
-    const foreign = await as(other).post(`/api/v1/notifications/${second}/read`);
-    assert.equal(foreign.status, 403);
-    assert.deepEqual(foreign.body, {
-      message: "You can not mark as read a notification which doesn't belong to you.",
-    });
-    assert.deepEqual(await readTimes([second]), [null], 'still unread');
-
-    for (const bad of ['999999', 'abc', '0', '-1', '1.5', '99999999999', '2147483648']) {
-      const missing = await as(suite.admin).post(`/api/v1/notifications/${bad}/read`);
-      assert.equal(missing.status, 404, bad);
-      assert.deepEqual(missing.body, { message: `Notification with id ${bad} not found.` }, bad);
-    }
-    assert.deepEqual((await as(suite.admin).get('/api/v1/notifications/unread/count')).body, { count: 2 });
-  });
-
-  it('marks several read (PUT), or every unread one without ids; a bad, unknown or foreign id changes nothing', async () => {
-    await markAllUnread(suite.admin);
-    await markAllUnread(other);
-    const [a, b, c] = await notificationIdsOf(suite.admin);
-    const [theirs] = await notificationIdsOf(other);
-    const unread = async (user: TestUser) =>
-      (await as(user).get('/api/v1/notifications/unread/count')).body.count as number;
-
-    const badBodies: [unknown, string][] = [
-      [{ ids: 'all' }, 'ids must be an array of positive integers.'],
-      [{ ids: [a, String(b)] }, 'ids must be an array of positive integers.'],
-      [{ ids: [0] }, 'ids must be an array of positive integers.'],
-      [{ ids: [-a] }, 'ids must be an array of positive integers.'],
-      [{ ids: [1.5] }, 'ids must be an array of positive integers.'],
-      [{ ids: [a, null] }, 'ids must be an array of positive integers.'],
-      [{ ids: [2 ** 53] }, 'ids must be an array of positive integers.'],
-      [
-        { ids: Array.from({ length: 1001 }, (_, i) => i + 1) },
-        'ids array exceeds the maximum allowed length of 1000.',
-      ],
-      [[a, b], 'Request body must be an object such as { "ids": [1, 2] }.'],
-    ];
-    for (const [body, message] of badBodies) {
-      const res = await as(suite.admin).put('/api/v1/notifications/read', body);
-      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 60));
-      assert.deepEqual(res.body, { message });
-    }
-    assert.equal(await unread(suite.admin), 3, 'nothing changed');
-
-    const foreign = await as(suite.admin).put('/api/v1/notifications/read', { ids: [a, theirs] });
-    assert.equal(foreign.status, 403);
-    assert.deepEqual(foreign.body, {
-      message: 'You cannot mark as read notifications that do not belong to you.',
-    });
-    const unknown = await as(suite.admin).put('/api/v1/notifications/read', { ids: [a, 99_999_999_999] });
-    assert.equal(unknown.status, 404);
-    assert.deepEqual(unknown.body, { message: 'Notification with id 99999999999 not found.' });
-    assert.deepEqual([await unread(suite.admin), await unread(other)], [3, 1], 'nothing changed');
-
-    // Repeated ids count once, as in Grottocenter: 1,500 copies of one id are one id.
-    const repeated = await as(suite.admin).put('/api/v1/notifications/read', { ids: Array(1500).fill(a) });
-    assert.equal(repeated.status, 204);
-    assert.equal(repeated.text, '');
-    const [aReadAt] = await readTimes([a]);
-    assert.ok(aReadAt);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal((await as(suite.admin).put('/api/v1/notifications/read', { ids: [a, b] })).status, 204);
-    const [aAgain, bRead, cRead] = await readTimes([a, b, c]);
-    assert.deepEqual(aAgain, aReadAt, 'the first read time is kept');
-    assert.ok(bRead);
-    assert.equal(cRead, null, 'only the listed ones');
-
-    // Without ids (no body, an empty object, null or an empty list): every unread one of the caller.
-    for (const body of [undefined, {}, { ids: null }, { ids: [] }]) {
-      await markAllUnread(suite.admin);
-      const all = await as(suite.admin).put('/api/v1/notifications/read', body);
-      assert.equal(all.status, 204, JSON.stringify(body));
-      assert.equal(await unread(suite.admin), 0, JSON.stringify(body));
-    }
-    assert.equal(await unread(other), 1, "another user's notifications are not touched");
-
-    const huge = await as(suite.admin).put('/api/v1/notifications/read', {
-      ids: [a],
-      note: 'x'.repeat(1_100_000),
-    });
-    assert.equal(huge.status, 413);
-    assert.equal(huge.body.message, 'Request body is larger than the 1mb limit.');
-  });
-
-  it('answers 401 without a token on every notification endpoint', async () => {
-    const [id] = await notificationIdsOf(suite.admin);
-    const anonymous = suite.app.http();
-    const responses = [
-      await anonymous.get('/api/v1/notifications'),
-      await anonymous.get('/api/v1/notifications/unread/count'),
-      await anonymous.post(`/api/v1/notifications/${id}/read`),
-      await anonymous.put('/api/v1/notifications/read').send({ ids: [id] }),
-    ];
-    for (const res of responses) {
-      assert.equal(res.status, 401);
-      assert.deepEqual(res.body, { message: 'Missing Authorization header.' });
-    }
-    assert.equal((await as(suite.admin).get('/api/v1/notifications/unread/count')).body.count, 0);
   });
 });

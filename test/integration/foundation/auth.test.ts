@@ -44,6 +44,25 @@ describe('Foundation: authentication and health', () => {
     assert.deepEqual(unknown.body, { status: 'Mismatch', message: 'Invalid email or password.' });
   });
 
+  it('answers 415 { message } for credentials sent in another type than JSON, even right ones', async () => {
+    const user = await suite.app.createUser();
+    const credentials = { email: user.email, password: user.password };
+    for (const [type, body] of [
+      ['text/plain', JSON.stringify(credentials)],
+      ['application/x-www-form-urlencoded', new URLSearchParams(credentials).toString()],
+    ]) {
+      const res = await suite.app.http().post('/api/v1/login').set('Content-Type', type).send(body);
+      assert.equal(res.status, 415, type);
+      assert.deepEqual(
+        res.body,
+        { message: 'Send the request body as JSON (Content-Type: application/json).' },
+        type,
+      );
+    }
+    const json = await suite.app.http().post('/api/v1/login').send(credentials);
+    assert.equal(json.status, 200, 'the same credentials as JSON sign in');
+  });
+
   it('rejects missing, malformed, badly signed, expired and never-expiring tokens with 401', async () => {
     const user = await suite.app.createUser();
     const payload = { id: user.id, nickname: 'x', groups: [{ id: 3, name: 'User' }] };

@@ -134,7 +134,7 @@ describe('CSVImportQueueService: import pipeline', () => {
     assert.equal(n, 1, 'no second entrance');
   });
 
-  it('creates no author for a row that becomes a duplicate or a failure', async () => {
+  it("creates no author for a row that fails; a duplicate's author is created and named by id (SPEC 12.2)", async () => {
     const original = entranceRow({ id: 'authorless-dup' });
     await importAndWait(suite.app, suite.admin, [original]);
     const describedBy = (creator: string, extra: Record<string, string> = {}) => ({
@@ -148,8 +148,19 @@ describe('CSVImportQueueService: import pipeline', () => {
       entranceRow(describedBy('Only On A Failure', { 'gn:countryCode': 'ZZ' })),
     ]);
     assert.deepEqual(status.result?.summary, { successes: 0, duplicates: 1, failures: 1 });
-    const authors = await suite.app.query("SELECT nickname FROM t_caver WHERE nickname LIKE 'Only On A %'");
-    assert.deepEqual(authors, []);
+    const authors = await suite.app.query(
+      "SELECT id, nickname FROM t_caver WHERE nickname LIKE 'Only On A %'",
+    );
+    assert.deepEqual(
+      authors.map((a) => a.nickname),
+      ['Only On A Duplicate'],
+    );
+    const [{ content }] = await suite.app.query(
+      'SELECT content FROM t_entrance_duplicate WHERE id_job_batch = $1',
+      [status.batchId],
+    );
+    assert.equal(content.entrance.author, authors[0].id);
+    assert.equal(content.nameDescLoc.description.author, authors[0].id);
   });
 
   it('fails, alone, a row with a NUL or a broken character, instead of refusing the batch', async () => {

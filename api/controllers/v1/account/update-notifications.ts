@@ -3,7 +3,7 @@ import { serviceContext } from '../../../lib/context';
 import { NotFoundError } from '../../../lib/core/errors';
 import { updateNotificationPreference } from '../../../lib/db/sql/cavers';
 import { action } from '../../../lib/http/errors';
-import { readBooleanField } from '../../../lib/http/requestInput';
+import { jsonBodyOf, readBooleanField } from '../../../lib/http/requestInput';
 import { toNotificationPreferenceView } from '../../../lib/http/views/account';
 
 /**
@@ -11,7 +11,7 @@ import { toNotificationPreferenceView } from '../../../lib/http/views/account';
  * preference, as Grottocenter answers. Off: no completion email, the in-app notification stays.
  */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
-  const send = readBooleanField(req.body, 'send_notification_by_email');
+  const send = readBooleanField(jsonBodyOf(req), 'send_notification_by_email');
   const saved = await updateNotificationPreference(serviceContext().pool, req.user.id, {
     send_notification_by_email: send,
   });

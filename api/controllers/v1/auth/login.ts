@@ -4,6 +4,7 @@ import { authenticate } from '../../../lib/auth/users';
 import { serviceContext } from '../../../lib/context';
 import { InvalidInputError } from '../../../lib/core/errors';
 import { action } from '../../../lib/http/errors';
+import { jsonBodyOf } from '../../../lib/http/requestInput';
 import { loginMismatch, loginSuccess } from '../../../lib/http/views/login';
 
 /**
@@ -12,7 +13,7 @@ import { loginMismatch, loginSuccess } from '../../../lib/http/views/login';
  * address or from the client → 429 with Retry-After. Other errors are `{ message }`.
  */
 export = action(async (req: Request, res: Response) => {
-  const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown };
+  const { email, password } = (jsonBodyOf(req) ?? {}) as { email?: unknown; password?: unknown };
   if (typeof email !== 'string' || !email.trim() || typeof password !== 'string' || !password) {
     throw new InvalidInputError('Both "email" and "password" are required.');
   }

@@ -15,7 +15,8 @@ const MAX_DELETED_DUPLICATES = 1000;
  */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanDeleteEntranceDuplicates(req.user);
-  const raw = queryParamValues(req.url, 'id');
+  // Repeats counted once, as the list of notifications to mark read does.
+  const raw = [...new Set(queryParamValues(req.url, 'id'))];
   if (!raw.length) throw new InvalidInputError('You must provide the id of the duplicates.');
   if (raw.length > MAX_DELETED_DUPLICATES) {
     throw new InvalidInputError(`At most ${MAX_DELETED_DUPLICATES} duplicates can be deleted at once.`);

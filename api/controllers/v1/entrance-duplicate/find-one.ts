@@ -1,4 +1,5 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
+import { isModeratorOrAdministrator } from '../../../lib/auth/groups';
 import { serviceContext } from '../../../lib/context';
 import { NotFoundError } from '../../../lib/core/errors';
 import { findDuplicatedEntrance, findEntranceDuplicate } from '../../../lib/db/sql/entranceDuplicates';
@@ -15,5 +16,5 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   // The existing entrance is never deleted from the table (only flagged), so it is there.
   const entrance = duplicate && (await findDuplicatedEntrance(pool, duplicate.id_entrance));
   if (!duplicate || !entrance) throw new NotFoundError(duplicateNotFoundMessage(req.params.id));
-  res.status(200).json(toEntranceDuplicateDetail(duplicate, entrance));
+  res.status(200).json(toEntranceDuplicateDetail(duplicate, entrance, isModeratorOrAdministrator(req.user)));
 });

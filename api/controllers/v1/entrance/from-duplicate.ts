@@ -17,6 +17,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanCreateEntranceFromDuplicate(req.user);
   const id = parseRecordId(req.params.id);
   if (id === null) throw new NotFoundError(duplicateNotFoundMessage(req.params.id));
-  await createEntranceFromDuplicate(serviceContext().pool, id);
+  const { pool, referenceData } = serviceContext();
+  await createEntranceFromDuplicate({ pool, referenceData }, id);
   res.status(204).send(undefined);
 });

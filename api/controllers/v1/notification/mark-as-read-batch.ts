@@ -4,7 +4,7 @@ import { serviceContext } from '../../../lib/context';
 import { NotFoundError } from '../../../lib/core/errors';
 import { findNotificationRecipients, markNotificationsRead } from '../../../lib/db/sql/notifications';
 import { action } from '../../../lib/http/errors';
-import { readIdList } from '../../../lib/http/requestInput';
+import { jsonBodyOf, readIdList } from '../../../lib/http/requestInput';
 
 /** Grottocenter's limit on one call. */
 const MAX_IDS = 1000;
@@ -15,7 +15,7 @@ const MAX_IDS = 1000;
  * nothing: an unknown id is a 404 and another caver's a 403, and then nothing changes.
  */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
-  const ids = readIdList(req.body, 'ids', MAX_IDS);
+  const ids = readIdList(jsonBodyOf(req), 'ids', MAX_IDS);
   const { pool } = serviceContext();
   if (ids) {
     const notifications = await findNotificationRecipients(pool, ids);

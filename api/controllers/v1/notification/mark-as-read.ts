@@ -12,7 +12,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   const id = parseRecordId(req.params.id);
   const notification = id === null ? undefined : await sails.models.tnotification.findOne({ id });
   if (id === null || !notification)
-    throw new NotFoundError(`Notification with id ${req.params.id} not found.`);
+    throw new NotFoundError(`Notification with id ${req.params.id.slice(0, 40)} not found.`);
   assertCanMarkNotificationRead(req.user, { id_notified: Number(notification.id_notified) });
   // Only an unread notification changes.
   await sails.models.tnotification.updateOne({ id, date_read_at: null }).set({ date_read_at: new Date() });

@@ -125,6 +125,7 @@ export interface DuplicatedEntranceRow {
   date_inscription: Date;
   date_reviewed: Date | null;
   is_deleted: boolean;
+  is_sensitive: boolean;
   id_author: number | null;
   author_nickname: string | null;
   names: NameRow[];
@@ -153,7 +154,7 @@ export async function findDuplicatedEntrance(
   const { rows } = await db.query<DuplicatedEntranceRow>(
     `SELECT e.id, e.id_country, e.latitude::float8 AS latitude, e.longitude::float8 AS longitude,
             e.altitude, e.precision, e.id_db_import, e.name_db_import, e.date_inscription, e.date_reviewed,
-            e.is_deleted, e.id_author, a.nickname AS author_nickname,
+            e.is_deleted, e.is_sensitive, e.id_author, a.nickname AS author_nickname,
             ${NAMES_OF('id_entrance', 'e.id')} AS names,
             ${DOCUMENTS_OF('t_description', 'x.title')} AS descriptions,
             ${DOCUMENTS_OF('t_location', 'x.title')} AS locations,

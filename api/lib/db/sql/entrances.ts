@@ -209,9 +209,38 @@ export interface ResolvedEntranceInsert {
   date_reviewed: string | null;
   origin_id_entrance: number;
   origin_id_job_batch: string | null;
+  /** The import key the row had: taken only if no live entrance holds it. */
+  id_db_import: string | null;
+  name_db_import: string | null;
 }
 
 export async function insertResolvedEntrance(db: Queryable, entrance: ResolvedEntranceInsert): Promise<void> {
+  // With the import key when no live entrance holds it (the key's unique index says so, atomically),
+  // without it otherwise.
+  const { rows } = await db.query(
+    `INSERT INTO t_entrance (id, id_cave, id_author, id_country, latitude, longitude, altitude, precision,
+                             date_inscription, date_reviewed, origin_id_entrance, origin_id_job_batch,
+                             id_db_import, name_db_import)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $11, $12, $13)
+     ON CONFLICT (id_db_import, name_db_import) WHERE NOT is_deleted AND id_db_import IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [
+      entrance.id,
+      entrance.id_cave,
+      entrance.id_author,
+      entrance.id_country,
+      entrance.latitude,
+      entrance.longitude,
+      entrance.altitude,
+      entrance.precision,
+      entrance.date_reviewed,
+      entrance.origin_id_entrance,
+      entrance.origin_id_job_batch,
+      entrance.id_db_import,
+      entrance.name_db_import,
+    ],
+  );
+  if (rows.length) return;
   await db.query(
     `INSERT INTO t_entrance (id, id_cave, id_author, id_country, latitude, longitude, altitude, precision,
                              date_inscription, date_reviewed, origin_id_entrance, origin_id_job_batch)

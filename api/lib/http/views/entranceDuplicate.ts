@@ -30,8 +30,10 @@ export interface DuplicatedEntranceView {
   id: number;
   names: NameRow[];
   country: string | null;
+  /** Null for a sensitive entrance, unless the caller is a moderator or an administrator. */
   latitude: number | null;
   longitude: number | null;
+  isSensitive: boolean;
   altitude: number | null;
   precision: number | null;
   author: CaverRef | null;
@@ -63,13 +65,22 @@ export function toEntranceDuplicateView(row: DuplicateRow): EntranceDuplicateVie
   };
 }
 
-export function toDuplicatedEntranceView(row: DuplicatedEntranceRow): DuplicatedEntranceView {
+/**
+ * The entrance a duplicate matched. A sensitive entrance's coordinates (a cave to protect) are shown
+ * to moderators and administrators only, as Grottocenter shows them.
+ */
+export function toDuplicatedEntranceView(
+  row: DuplicatedEntranceRow,
+  mayLocate: boolean,
+): DuplicatedEntranceView {
+  const hidden = row.is_sensitive && !mayLocate;
   return {
     id: row.id,
     names: row.names,
     country: row.id_country,
-    latitude: row.latitude,
-    longitude: row.longitude,
+    latitude: hidden ? null : row.latitude,
+    longitude: hidden ? null : row.longitude,
+    isSensitive: row.is_sensitive,
     altitude: row.altitude,
     precision: row.precision,
     author: caver(row.id_author, row.author_nickname),
@@ -91,6 +102,7 @@ export function toDuplicatedEntranceView(row: DuplicatedEntranceRow): Duplicated
 export function toEntranceDuplicateDetail(
   row: DuplicateRow,
   entrance: DuplicatedEntranceRow,
+  mayLocate: boolean,
 ): Omit<EntranceDuplicateView, 'entrance'> & { entrance: DuplicatedEntranceView } {
-  return { ...toEntranceDuplicateView(row), entrance: toDuplicatedEntranceView(entrance) };
+  return { ...toEntranceDuplicateView(row), entrance: toDuplicatedEntranceView(entrance, mayLocate) };
 }
