@@ -1,7 +1,7 @@
 import type { TokenPayload } from '../api/lib/auth/groups';
 
 /** The parts of Sails' (Express) request and response the actions use. */
-export interface Request {
+export interface Request extends AsyncIterable<Buffer> {
   method: string;
   url: string;
   headers: Record<string, string | undefined>;

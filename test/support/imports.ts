@@ -28,7 +28,7 @@ export interface OutcomeRow {
 
 export async function outcomesOf(app: TestService, batchId: string): Promise<OutcomeRow[]> {
   const { rows } = await app.service.pool.query<OutcomeRow>(
-    'SELECT line, outcome, message, id_entrance, id_cave FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line',
+    'SELECT line, outcome, message, id_entrance, id_cave FROM t_job_batch_outcome WHERE id_job_batch = $1 ORDER BY line',
     [batchId],
   );
   return rows;

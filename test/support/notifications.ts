@@ -55,7 +55,7 @@ export function useNotificationsService() {
     );
     // 55 notifications of other kinds, a minute apart, the newest about an imported entrance and its cave.
     const [imported] = await suite.app.query(
-      'SELECT id_entrance, id_cave FROM t_job_batch_row WHERE id_job_batch = $1 AND outcome = $2',
+      'SELECT id_entrance, id_cave FROM t_job_batch_outcome WHERE id_job_batch = $1 AND outcome = $2',
       [batchIds[0], 'success'],
     );
     await suite.app.query(

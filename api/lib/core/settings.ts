@@ -118,11 +118,16 @@ const BODY_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 
 /** The longest string V8 can hold (2^29 - 24 characters): a larger JSON body could never be parsed. */
 const MAX_JSON_BODY_BYTES = 512 * 1024 ** 2;
 
-/** A body size such as `512mb`, `64kb` or `1048576`, in the units body-parser reads; checked, not guessed. */
+/** The bytes of a body size such as `512mb`, `64kb` or `1048576`, in body-parser's units; NaN if unreadable. */
+export function parseBodySize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(text.trim().toLowerCase());
+  return match ? Math.floor(Number(match[1]) * BODY_UNITS[match[2] ?? 'b']) : Number.NaN;
+}
+
+/** A body size, checked: 1kb to 512mb. */
 function bodySize(env: Env, name: string, fallback: string): string {
   const raw = (text(env, name) ?? fallback).trim().toLowerCase();
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/.exec(raw);
-  const bytes = match ? Number(match[1]) * BODY_UNITS[match[2] ?? 'b'] : Number.NaN;
+  const bytes = parseBodySize(raw);
   if (!Number.isFinite(bytes) || bytes < 1024 || bytes > MAX_JSON_BODY_BYTES) {
     throw new ConfigurationError(
       `${name} must be a size from 1kb to 512mb, such as 512mb, 64kb or 1048576 (bytes), got "${text(env, name)}"`,

@@ -56,6 +56,11 @@ export function action<Req, Res extends JsonResponse>(
     try {
       await handler(req, res);
     } catch (error) {
+      // A refused upload (a malformed file, a limit) stops being read mid-body: close the connection
+      // after the answer, so a client still sending reads the 4xx instead of a reset on its next request.
+      if ((req as { complete?: boolean }).complete === false && !res.headersSent) {
+        res.setHeader('Connection', 'close');
+      }
       sendError(res, error);
     }
   };

@@ -3,8 +3,6 @@ import path from 'node:path';
 import bodyParser from 'body-parser';
 import helmet from 'helmet';
 import serveStatic from 'serve-static';
-import { isAdministrator } from '../auth/groups';
-import { verifyBearer } from '../auth/tokens';
 import { serviceContext } from '../context';
 import {
   ForbiddenError,
@@ -85,58 +83,28 @@ const IMPORT_BODY_PATHS = new Set<string>([API_PATHS.importRows, API_PATHS.check
 /** Every JSON body but an import's: logins, notification updates. */
 const SMALL_BODY_LIMIT = '1mb';
 
-/** Whether the request carries an administrator's valid token: only theirs may send a large body. */
-function fromAdministrator(
-  req: Req & { headers: Record<string, string | undefined> },
-  salt: string,
-): boolean {
-  try {
-    return isAdministrator(verifyBearer(req.headers.authorization, salt));
-  } catch {
-    return false;
-  }
-}
-
 /**
- * JSON bodies. An import (or its dry run) may be as large as IMPORT_MAX_BODY, but only an administrator's: any other
- * request to it is left unread, so the token policy answers 401 and the action 403 before anyone can
- * make the server read hundreds of megabytes. Everything else is limited to 1 MB. A malformed or
+ * JSON bodies, of 1 MB at most. An import's body (or its dry run's) is left unread here: the action
+ * reads it as a stream (http/importBody.ts) once the token policy and the group check have passed,
+ * so nobody can make the server read hundreds of megabytes before 401 or 403. A malformed or
  * oversized body gets a 4xx `{ message }` instead of an HTML error page.
  */
 export function jsonBody(): Middleware {
-  const parsers = new Map<string, Middleware>();
-  const parserFor = (limit: string) => {
-    let parser = parsers.get(limit);
-    if (!parser) {
-      parser = bodyParser.json({ limit }) as unknown as Middleware;
-      parsers.set(limit, parser);
-    }
-    return parser;
-  };
+  const parser = bodyParser.json({ limit: SMALL_BODY_LIMIT }) as unknown as Middleware;
   return (req, res, next) => {
-    const { settings, tokenSalt } = serviceContext();
-    let limit = SMALL_BODY_LIMIT;
-    const isImport = req.method === 'POST' && IMPORT_BODY_PATHS.has(req.url.split('?')[0]);
-    if (isImport) {
-      if (!fromAdministrator(req as Req & { headers: Record<string, string | undefined> }, tokenSalt))
-        return next();
-      limit = settings.import.maxBodyBytes;
-    }
-    parserFor(limit)(req, res, (error?: unknown) => {
+    if (req.method === 'POST' && IMPORT_BODY_PATHS.has(req.url.split('?')[0])) return next();
+    parser(req, res, (error?: unknown) => {
       if (!error) return next();
-      sendError(res, bodyError(error, limit, isImport));
+      sendError(res, bodyError(error));
     });
   };
 }
 
-/** The domain error a body parser failure stands for, with a message fitting the route. */
-function bodyError(error: unknown, limit: string, isImport: boolean): Error {
+/** The domain error a body parser failure stands for. */
+function bodyError(error: unknown): Error {
   const { type, status } = error as { type?: string; status?: number };
-  if (type === 'entity.too.large') {
-    return new TooLargeError(
-      `Request body is larger than the ${limit} limit.${isImport ? ' Split the file into smaller imports.' : ''}`,
-    );
-  }
+  if (type === 'entity.too.large')
+    return new TooLargeError(`Request body is larger than the ${SMALL_BODY_LIMIT} limit.`);
   if (type === 'entity.parse.failed') return new InvalidInputError('Request body is not valid JSON.');
   if (status === 415) return new UnsupportedMediaTypeError('Request body could not be read.');
   return new InvalidInputError('Request body could not be read.');

@@ -1,6 +1,5 @@
 /** Reading request input at the edge: query parameters, ids and bodies become typed values or a 400. */
 import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors';
-import type { Row } from '../rows/columns';
 
 export interface Page {
   limit: number;
@@ -163,21 +162,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
-}
-
-const NO_DATA_MESSAGE = 'Request body must contain a non-empty "data" array.';
-
-/** The rows of an import body `{ "data": [row, ...] }` (SPEC 5, check 3): a non-empty array of objects. */
-export function readImportRows(body: unknown): Row[] {
-  const data = (body as { data?: unknown } | null)?.data;
-  if (!Array.isArray(data) || data.length === 0 || !data.every(isPlainObject)) {
-    throw new InvalidInputError(NO_DATA_MESSAGE);
-  }
-  return data;
-}
-
-function isPlainObject(value: unknown): value is Row {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -6,20 +6,17 @@
  * chunk twice.
  */
 import { coerceError } from '../core/errors';
-import { mapInTurns } from '../core/eventLoop';
+import { cellsOf, mapInTurns } from '../core/eventLoop';
 import type { Logger } from '../core/log';
 import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
 import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
 import { addChunkCounts } from '../db/sql/batches';
-import { lockUnfinishedChunkRows, recordRowOutcomes } from '../db/sql/batchRows';
+import { insertRowOutcomes, lockChunk, readUnfinishedChunkRows } from '../db/sql/batchRows';
 import { countOutcomes } from '../rows/outcomes';
 import type { ReferenceData } from '../rows/referenceData';
 import { convertRow, type EntranceRecord } from '../rows/rowConversion';
 import { resolveAuthors, type WriteContext, writeEntrances } from './entranceWrites';
 import type { JobQueue } from './ports';
-
-/** Rows converted per turn of the event loop: a chunk of hostile rows must not hold it. */
-const ROWS_PER_TURN = 200;
 
 export interface ChunkDependencies {
   /** The chunk's transaction. */
@@ -44,13 +41,16 @@ export interface ChunkSummary {
 
 export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
   const { db } = deps;
-  const rows = await lockUnfinishedChunkRows(db, ref.batchId, ref.chunk);
+  await lockChunk(db, ref.batchId, ref.chunk);
+  const rows = await readUnfinishedChunkRows(db, ref.batchId, ref.chunk);
   const reference = await deps.referenceData();
 
   const outcomes: RowOutcome[] = [];
   const records: EntranceRecord[] = [];
-  const conversions = await mapInTurns(rows, ROWS_PER_TURN, ({ line, data }) =>
-    convertRow(data, line, reference),
+  const conversions = await mapInTurns(
+    rows,
+    ({ data }) => cellsOf(data),
+    ({ line, data }) => convertRow(data, line, reference),
   );
   conversions.forEach((conversion, index) => {
     if (conversion.ok) records.push(conversion.record);
@@ -64,7 +64,7 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
   };
   const written = await writeWithIsolation(db, records, context, deps.log);
   outcomes.push(...written.outcomes);
-  await recordRowOutcomes(db, ref.batchId, outcomes);
+  await insertRowOutcomes(db, ref.batchId, outcomes);
 
   const counts = countOutcomes(outcomes);
   await completeChunk(db, deps.queue, ref.batchId, counts);

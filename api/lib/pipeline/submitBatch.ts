@@ -1,30 +1,26 @@
 /**
- * Step 1, accepting an import (SPEC 5, checks 4 to 6): checks the rows, then creates the batch,
- * stages its rows and enqueues its chunk jobs in one transaction, so a failure leaves none of them.
+ * Step 1, accepting an import (SPEC 5, checks 4 to 6): the rows stream from the request straight
+ * into staging, their key groups are placed into chunks, and the batch row and its chunk jobs are
+ * created, all in one transaction: a bad request or a failure leaves none of them, and no file is
+ * ever held whole in memory.
  */
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import {
-  coerceError,
-  EnqueueFailedError,
-  InvalidInputError,
-  QueueUnavailableError,
-  TooLargeError,
-} from '../core/errors';
-import { mapInTurns } from '../core/eventLoop';
+import { EnqueueFailedError, isDomainError, QueueUnavailableError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
 import { insertBatch } from '../db/sql/batches';
-import { stageRows } from '../db/sql/batchRows';
-import { assignChunks, countChunks } from '../rows/chunking';
-import { importKey, missingColumns, missingColumnsMessage, type Row, storableRow } from '../rows/columns';
+import { copyStagedRows, insertKeyGroups, type RowToStage, readKeyGroups } from '../db/sql/batchRows';
+import { ChunkPlanner } from '../rows/chunking';
+import { importKey, type Row, storableColumns, storableRow } from '../rows/columns';
 import type { JobQueue } from './ports';
+import { checkedRows, type ImportLimits, type NumberedRow, type RequestShape } from './requestRows';
 
 const log = createLogger('import');
 
-/** Rows repaired per turn of the event loop while a large request is accepted. */
-const ROWS_PER_TURN = 5000;
+/** Key groups read, placed and written back per statement. */
+const GROUPS_PER_PAGE = 10_000;
 
 export interface SubmitDependencies {
   pool: pg.Pool;
@@ -44,69 +40,78 @@ const SUBMIT_MESSAGES = Object.freeze({
   enqueueFailed: 'Failed to enqueue import batch.',
 });
 
-export interface ImportLimits {
-  maxRows: number;
-  maxColumns: number;
-}
-
 /**
- * The checks a whole request must pass before anything is created. Only the first row's cells are
- * checked: a fast answer for a wrong file; later rows fail one by one in the workers.
+ * A 64-bit hash of a row's import key: rows sharing a key share it, so they share a chunk. Two keys
+ * that collide (one chance in 2^64 a pair) would only share a chunk too. A row without a key is a
+ * group of its own, named by its line.
  */
-export function checkImportRows(rows: readonly Row[], limits: ImportLimits): void {
-  if (rows.length === 0) throw new InvalidInputError('There are no rows to import.');
-  const missing = missingColumns(rows[0]);
-  if (missing.length) throw new InvalidInputError(missingColumnsMessage(missing));
-  const columns = columnsOf(rows);
-  if (columns.length > limits.maxColumns) {
-    throw new InvalidInputError(`Too many columns: ${columns.length} (max ${limits.maxColumns})`);
-  }
-  if (rows.length > limits.maxRows) {
-    throw new TooLargeError(
-      `Too many rows: ${rows.length}. At most ${limits.maxRows} rows can be imported at once; split the file.`,
-    );
+function keyHashOf(row: Row, line: number): string {
+  const key = importKey(row);
+  return key === undefined ? String(-line) : hash('sha1', key, 'buffer').readBigInt64BE(0).toString();
+}
+
+/** The request's rows, repaired for storage (a cell jsonb cannot hold fails its row later, not the batch). */
+async function* rowsToStage(rows: AsyncIterable<{ row: Row; line: number }>): AsyncGenerator<RowToStage> {
+  for await (const { row, line } of rows) {
+    const stored = storableRow(row);
+    yield { line, keyHash: keyHashOf(stored, line), json: JSON.stringify(stored) };
   }
 }
 
-/** Every column name, in order of first appearance: the header of the file. */
-function columnsOf(rows: readonly Row[]): string[] {
-  const columns = new Set<string>();
-  for (const row of rows) for (const column of Object.keys(row)) columns.add(column);
-  return [...columns];
+/** Places the staged key groups into chunks, in order of their first line; returns how many chunks. */
+async function placeKeyGroups(client: pg.PoolClient, batchId: string, chunkSize: number): Promise<number> {
+  const planner = new ChunkPlanner(chunkSize);
+  let keyHashes: string[] = [];
+  let chunks: number[] = [];
+  for await (const group of readKeyGroups(client, batchId, GROUPS_PER_PAGE)) {
+    keyHashes.push(group.keyHash);
+    chunks.push(planner.place(group.size));
+    if (keyHashes.length < GROUPS_PER_PAGE) continue;
+    await insertKeyGroups(client, batchId, keyHashes, chunks);
+    keyHashes = [];
+    chunks = [];
+  }
+  await insertKeyGroups(client, batchId, keyHashes, chunks);
+  return planner.chunkCount;
 }
 
 export async function submitBatch(
   deps: SubmitDependencies,
   initiatorId: number,
-  requestRows: readonly Row[],
+  requestRows: AsyncIterable<NumberedRow>,
 ): Promise<AcceptedBatch> {
-  checkImportRows(requestRows, deps.limits);
-  // Cells jsonb cannot hold are repaired here and fail their row in the worker, not the whole batch.
-  const rows = await mapInTurns(requestRows, ROWS_PER_TURN, storableRow);
-  const columns = columnsOf(rows);
   if (!(await deps.queue.isAvailable())) throw new QueueUnavailableError(SUBMIT_MESSAGES.queueUnavailable);
-
-  const chunkOf = assignChunks(rows.map(importKey), deps.chunkSize);
-  const totalChunks = countChunks(chunkOf);
   const batchId = randomUUID();
   const started = Date.now();
+  const shape: RequestShape = { rows: 0, columns: [] };
   try {
-    await withTransaction(deps.pool, async (client) => {
-      const batch = { id: batchId, initiatorId, totalRows: rows.length, totalChunks };
-      await insertBatch(client, { ...batch, chunkSize: deps.chunkSize, columns });
-      await stageRows(client, batchId, rows, chunkOf);
-      const chunks = Array.from({ length: totalChunks }, (_, chunk) => ({ batchId, chunk, initiatorId }));
-      await deps.queue.sendAll(QUEUES.chunk, chunks, { db: client });
+    const totalChunks = await withTransaction(deps.pool, async (client) => {
+      await copyStagedRows(client, batchId, rowsToStage(checkedRows(requestRows, deps.limits, shape)));
+      const totalChunks = await placeKeyGroups(client, batchId, deps.chunkSize);
+      const columns = storableColumns(shape.columns);
+      const batch = {
+        id: batchId,
+        initiatorId,
+        totalRows: shape.rows,
+        totalChunks,
+        chunkSize: deps.chunkSize,
+      };
+      await insertBatch(client, { ...batch, columns });
+      const jobs = Array.from({ length: totalChunks }, (_, chunk) => ({ batchId, chunk, initiatorId }));
+      await deps.queue.sendAll(QUEUES.chunk, jobs, { db: client });
+      return totalChunks;
     });
+    log.info('Import batch accepted', {
+      batch: batchId,
+      rows: shape.rows,
+      chunks: totalChunks,
+      ms: Date.now() - started,
+    });
+    return { batchId, totalRows: shape.rows, totalChunks };
   } catch (error) {
-    log.error('Could not create the import batch', { batch: batchId, error: coerceError(error) });
+    // A bad request (a limit, a malformed file) is the caller's to hear about; anything else is ours.
+    if (isDomainError(error)) throw error;
+    log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }
-  log.info('Import batch accepted', {
-    batch: batchId,
-    rows: rows.length,
-    chunks: totalChunks,
-    ms: Date.now() - started,
-  });
-  return { batchId, totalRows: rows.length, totalChunks };
 }

@@ -4,51 +4,52 @@
  *
  * - Key groups are placed in order of their first line. A chunk closes before a group that would
  *   overflow it; a group larger than the chunk size forms one oversize chunk of its own.
- * - Rows without a key belong to no group: they fill the room groups leave, in line order.
- * - Pure and deterministic: same rows and size, same chunks.
+ * - A row without a key is a group of its own: it fills the room the groups around it leave.
+ * - Deterministic: same groups and size, same chunks. The planner sees one group at a time, so a
+ *   file of a million rows is chunked from its staged groups without holding them.
  */
-export function assignChunks(keys: readonly (string | undefined)[], chunkSize: number): number[] {
-  if (!Number.isInteger(chunkSize) || chunkSize < 1)
-    throw new RangeError('chunkSize must be a positive integer');
+export class ChunkPlanner {
+  private chunk = 0;
+  private used = 0;
 
-  const groups = new Map<string, number[]>();
-  const keyless: number[] = [];
-  keys.forEach((key, index) => {
-    if (key === undefined) {
-      keyless.push(index);
-      return;
-    }
-    const group = groups.get(key);
-    if (group) group.push(index);
-    else groups.set(key, [index]);
-  });
-
-  const chunkOf = new Array<number>(keys.length);
-  let chunk = 0;
-  let used = 0;
-  let nextKeyless = 0;
-  const fillWithKeyless = () => {
-    while (used < chunkSize && nextKeyless < keyless.length) {
-      chunkOf[keyless[nextKeyless++]] = chunk;
-      used++;
-    }
-  };
-  const close = () => {
-    fillWithKeyless();
-    chunk++;
-    used = 0;
-  };
-
-  for (const group of groups.values()) {
-    if (used > 0 && used + group.length > chunkSize) close();
-    for (const index of group) chunkOf[index] = chunk;
-    used += group.length;
-    if (used >= chunkSize) close();
+  constructor(private readonly chunkSize: number) {
+    if (!Number.isInteger(chunkSize) || chunkSize < 1)
+      throw new RangeError('chunkSize must be a positive integer');
   }
-  // What is left of the keyless rows fills the last open chunk, then new ones.
-  while (nextKeyless < keyless.length) {
-    fillWithKeyless();
-    if (nextKeyless < keyless.length) close();
+
+  /** The chunk of the next group, of `size` rows. */
+  place(size: number): number {
+    if (this.used > 0 && this.used + size > this.chunkSize) this.close();
+    const chunk = this.chunk;
+    this.used += size;
+    if (this.used >= this.chunkSize) this.close();
+    return chunk;
+  }
+
+  /** How many chunks the groups placed so far fill. */
+  get chunkCount(): number {
+    return this.used > 0 ? this.chunk + 1 : this.chunk;
+  }
+
+  private close(): void {
+    this.chunk++;
+    this.used = 0;
+  }
+}
+
+/** The chunk of each row, from the rows' import keys (undefined: no key), in line order. */
+export function assignChunks(keys: readonly (string | undefined)[], chunkSize: number): number[] {
+  const planner = new ChunkPlanner(chunkSize);
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, index) => {
+    const group = groups.get(key ?? `\u0000row ${index}`);
+    if (group) group.push(index);
+    else groups.set(key ?? `\u0000row ${index}`, [index]);
+  });
+  const chunkOf = new Array<number>(keys.length);
+  for (const rows of groups.values()) {
+    const chunk = planner.place(rows.length);
+    for (const index of rows) chunkOf[index] = chunk;
   }
   return chunkOf;
 }

@@ -113,7 +113,7 @@ describe('CSVImportQueueService: crash recovery', () => {
               (SELECT count(*)::int FROM t_cave WHERE id_job_batch = $1) AS caves,
               (SELECT count(*)::int FROM t_name WHERE id_job_batch = $1) AS names,
               (SELECT count(*)::int FROM t_notification WHERE id_job_batch = $1) AS notifications,
-              (SELECT count(*)::int FROM t_job_batch_row WHERE id_job_batch = $1 AND outcome = 'success') AS outcomes`,
+              (SELECT count(*)::int FROM t_job_batch_outcome WHERE id_job_batch = $1 AND outcome = 'success') AS outcomes`,
       [batchId],
     );
     assert.deepEqual(counts[0], { entrances: 30, caves: 30, names: 60, notifications: 1, outcomes: 30 });

@@ -35,7 +35,8 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
     assert.equal(res.body.statusUrl, `/api/v1/jobs/${res.body.batchId}`);
     assert.equal(res.headers.location, res.body.statusUrl);
     const staged = await suite.app.service.pool.query(
-      'SELECT line, chunk, data FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line',
+      `SELECT r.line, g.chunk, r.data FROM t_job_batch_row r JOIN t_job_batch_group g USING (id_job_batch, key_hash)
+        WHERE r.id_job_batch = $1 ORDER BY r.line`,
       [res.body.batchId],
     );
     assert.deepEqual(

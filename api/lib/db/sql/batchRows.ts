@@ -1,79 +1,151 @@
 /**
- * t_job_batch_row: every row of a batch, staged by the POST, carrying its outcome once its chunk is
- * imported. Chunks, progress, reports and recovery all read this one table, keyed by (batch, line).
+ * The staged rows of a batch and what became of them:
+ * - t_job_batch_row: every row as sent (json), keyed by (batch, line), with the hash of its import key;
+ * - t_job_batch_group: which chunk each key group of the batch belongs to;
+ * - t_job_batch_outcome: each row's outcome, inserted by its chunk (rows without one are unfinished).
+ * Chunks, progress, reports and recovery all read these, never the request.
  */
+import { once } from 'node:events';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
 import type { Queryable } from '../pool';
-
-// Rows per INSERT: large enough that staging costs a few statements per 10,000 rows, small enough
-// that neither Node nor PostgreSQL holds a whole million-row batch as one JSON value.
-const STAGE_SLICE = 5000;
-
-/** Stages all rows of a batch with one INSERT per slice of rows, each slice one JSON parameter. */
-export async function stageRows(
-  db: Queryable,
-  batchId: string,
-  rows: readonly unknown[],
-  chunkOf: readonly number[],
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += STAGE_SLICE) {
-    const end = Math.min(start + STAGE_SLICE, rows.length);
-    // The row at index i is CSV line i + 2: line 1 is the header.
-    await db.query(
-      `INSERT INTO t_job_batch_row (id_job_batch, line, chunk, data)
-       SELECT $1, $2::int + r.ordinality::int + 1, c.chunk, r.value
-         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS r(value, ordinality)
-         JOIN unnest($4::int[]) WITH ORDINALITY AS c(chunk, ordinality) USING (ordinality)`,
-      [batchId, start, JSON.stringify(rows.slice(start, end)), chunkOf.slice(start, end)],
-    );
-  }
-}
 
 export interface StagedRow {
   line: number;
   data: Record<string, unknown>;
 }
 
+export interface RowToStage {
+  line: number;
+  /** A 64-bit hash of the row's import key, as a decimal string (bigint). */
+  keyHash: string;
+  /** The row as JSON text. */
+  json: string;
+}
+
 /**
- * The rows of a chunk that have no outcome yet, in line order, locked: a stale attempt of the same
- * job that is still running waits here instead of interleaving with this one.
+ * Stages rows as they come, with one COPY: the rows stream from the request into the table, so a
+ * file of any size passes through a few megabytes of memory. Returns how many rows it staged. A
+ * failing source (a malformed file, a limit) aborts the COPY and rethrows; the caller's transaction
+ * then rolls everything back.
  */
-export async function lockUnfinishedChunkRows(
+export async function copyStagedRows(
+  client: pg.ClientBase,
+  batchId: string,
+  rows: AsyncIterable<RowToStage>,
+): Promise<number> {
+  const copy = client.query(copyFrom('COPY t_job_batch_row (id_job_batch, line, key_hash, data) FROM STDIN'));
+  const done = new Promise<void>((resolve, reject) => {
+    copy.on('finish', resolve);
+    copy.on('error', reject);
+  });
+  let count = 0;
+  try {
+    for await (const row of rows) {
+      // COPY's text format: tab-separated fields; JSON.stringify never writes a raw tab or newline
+      // (it escapes them), so only its backslashes need doubling.
+      const line = `${batchId}\t${row.line}\t${row.keyHash}\t${row.json.replaceAll('\\', '\\\\')}\n`;
+      if (!copy.write(line)) await once(copy, 'drain');
+      count++;
+    }
+  } catch (error) {
+    copy.destroy(error as Error);
+    await done.catch(() => {});
+    throw error;
+  }
+  copy.end();
+  await done;
+  return count;
+}
+
+/**
+ * A batch's key groups, in order of their first line, with their sizes: what chunking places. Read
+ * through a cursor, a page at a time, so a million groups never sit in memory. Must run inside the
+ * transaction that staged the rows.
+ */
+export async function* readKeyGroups(
+  db: Queryable,
+  batchId: string,
+  pageSize: number,
+): AsyncGenerator<{ keyHash: string; size: number }> {
+  await db.query(
+    `DECLARE batch_key_groups NO SCROLL CURSOR FOR
+       SELECT key_hash::text AS "keyHash", count(*)::int AS size FROM t_job_batch_row
+        WHERE id_job_batch = $1 GROUP BY key_hash ORDER BY min(line)`,
+    [batchId],
+  );
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ keyHash: string; size: number }>(
+        `FETCH ${Math.trunc(pageSize)} FROM batch_key_groups`,
+      );
+      yield* rows;
+      if (rows.length < pageSize) return;
+    }
+  } finally {
+    await db.query('CLOSE batch_key_groups');
+  }
+}
+
+/** Records the chunk of each key group. */
+export async function insertKeyGroups(
+  db: Queryable,
+  batchId: string,
+  keyHashes: readonly string[],
+  chunks: readonly number[],
+): Promise<void> {
+  if (!keyHashes.length) return;
+  await db.query(
+    `INSERT INTO t_job_batch_group (id_job_batch, key_hash, chunk)
+     SELECT $1, k, c FROM unnest($2::bigint[], $3::int[]) AS g(k, c)`,
+    [batchId, keyHashes, chunks],
+  );
+}
+
+/**
+ * Serialises the attempts of one chunk to the end of the caller's transaction: a stale attempt
+ * still running waits here instead of interleaving with this one, and then finds the rows done.
+ */
+export async function lockChunk(db: Queryable, batchId: string, chunk: number): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [batchId, chunk]);
+}
+
+/** The rows of a chunk that have no outcome yet, in line order. */
+export async function readUnfinishedChunkRows(
   db: Queryable,
   batchId: string,
   chunk: number,
 ): Promise<StagedRow[]> {
   const { rows } = await db.query<StagedRow>(
-    `SELECT line, data FROM t_job_batch_row
-      WHERE id_job_batch = $1 AND chunk = $2 AND outcome IS NULL
-      ORDER BY line FOR UPDATE`,
+    `SELECT r.line, r.data
+       FROM t_job_batch_group g
+       JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
+      WHERE g.id_job_batch = $1 AND g.chunk = $2
+        AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
+      ORDER BY r.line`,
     [batchId, chunk],
   );
   return rows;
 }
 
-export async function recordRowOutcomes(
+/** Records each row's outcome, one statement for the whole chunk. */
+export async function insertRowOutcomes(
   db: Queryable,
   batchId: string,
   outcomes: readonly RowOutcome[],
 ): Promise<void> {
   if (!outcomes.length) return;
   await db.query(
-    `UPDATE t_job_batch_row AS r
-        SET outcome = o.outcome, message = o.message, id_entrance = o.id_entrance, id_cave = o.id_cave
-       FROM jsonb_to_recordset($2::jsonb) AS o(line int, outcome text, message text, id_entrance int, id_cave int)
-      WHERE r.id_job_batch = $1 AND r.line = o.line`,
+    `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message, id_entrance, id_cave)
+     SELECT $1, o.* FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS o`,
     [
       batchId,
-      JSON.stringify(
-        outcomes.map((o) => ({
-          line: o.line,
-          outcome: o.outcome,
-          message: o.outcome === 'success' ? null : o.message,
-          id_entrance: o.outcome === 'failure' ? null : o.entranceId,
-          id_cave: o.outcome === 'success' ? o.caveId : null,
-        })),
-      ),
+      outcomes.map((o) => o.line),
+      outcomes.map((o) => o.outcome),
+      outcomes.map((o) => (o.outcome === 'success' ? null : o.message)),
+      outcomes.map((o) => (o.outcome === 'failure' ? null : o.entranceId)),
+      outcomes.map((o) => (o.outcome === 'success' ? o.caveId : null)),
     ],
   );
 }
@@ -87,8 +159,12 @@ export async function failUnfinishedRows(
 ): Promise<number> {
   const { rows } = await db.query<{ failed: number }>(
     `WITH failed AS (
-       UPDATE t_job_batch_row SET outcome = 'failure', message = $3
-        WHERE id_job_batch = $1 AND chunk = $2 AND outcome IS NULL
+       INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
+       SELECT r.id_job_batch, r.line, 'failure', $3
+         FROM t_job_batch_group g
+         JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
+        WHERE g.id_job_batch = $1 AND g.chunk = $2
+       ON CONFLICT (id_job_batch, line) DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS failed FROM failed`,
     [batchId, chunk, message],
@@ -96,17 +172,19 @@ export async function failUnfinishedRows(
   return rows[0].failed;
 }
 
-/** The outcome counts as the staged rows record them (the summary's source of truth), and the rows still without one. */
+/** The outcome counts as recorded (the summary's source of truth), and the rows still without one. */
 export async function countRowOutcomes(
   db: Queryable,
   batchId: string,
 ): Promise<OutcomeCounts & { pending: number }> {
   const { rows } = await db.query<OutcomeCounts & { pending: number }>(
-    `SELECT count(*) FILTER (WHERE outcome = 'success')::int AS successes,
-            count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicates,
-            count(*) FILTER (WHERE outcome = 'failure')::int AS failures,
-            count(*) FILTER (WHERE outcome IS NULL)::int AS pending
-       FROM t_job_batch_row WHERE id_job_batch = $1`,
+    `SELECT count(*) FILTER (WHERE o.outcome = 'success')::int AS successes,
+            count(*) FILTER (WHERE o.outcome = 'duplicate')::int AS duplicates,
+            count(*) FILTER (WHERE o.outcome = 'failure')::int AS failures,
+            (b.total_rows - count(o.line))::int AS pending
+       FROM t_job_batch b LEFT JOIN t_job_batch_outcome o ON o.id_job_batch = b.id
+      WHERE b.id = $1
+      GROUP BY b.total_rows`,
     [batchId],
   );
   return rows[0];
@@ -129,17 +207,21 @@ export async function readOutcomePage(
   limit: number,
 ): Promise<FinishedRow[]> {
   const { rows } = await db.query<FinishedRow>(
-    `SELECT r.line, r.data, r.message, r.id_entrance, r.id_cave, d.id AS id_entrance_duplicate
-       FROM t_job_batch_row r
-       LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = r.id_job_batch AND d.line = r.line
-      WHERE r.id_job_batch = $1 AND r.outcome = $2 AND r.line > $3
-      ORDER BY r.line LIMIT $4`,
+    `SELECT o.line, r.data, o.message, o.id_entrance, o.id_cave, d.id AS id_entrance_duplicate
+       FROM t_job_batch_outcome o
+       JOIN t_job_batch_row r ON r.id_job_batch = o.id_job_batch AND r.line = o.line
+       LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = o.id_job_batch AND d.line = o.line
+      WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3
+      ORDER BY o.line LIMIT $4`,
     [batchId, outcome, afterLine, limit],
   );
   return rows;
 }
 
-/** Deletes up to `limit` of a batch's staged rows (data and outcomes), in line order; returns how many. */
+/**
+ * Deletes up to `limit` of a batch's staged rows, in line order, and its key groups with the last of
+ * them; returns how many rows. The outcomes stay: they are narrow, and say what the batch created.
+ */
 export async function deleteStagedRows(db: Queryable, batchId: string, limit: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `WITH gone AS (
@@ -149,5 +231,6 @@ export async function deleteStagedRows(db: Queryable, batchId: string, limit: nu
      ) SELECT count(*)::int AS n FROM gone`,
     [batchId, limit],
   );
+  if (rows[0].n === 0) await db.query('DELETE FROM t_job_batch_group WHERE id_job_batch = $1', [batchId]);
   return rows[0].n;
 }

@@ -70,7 +70,8 @@ export async function findEntrancesByImportKey(
        FROM t_entrance e
        JOIN unnest($1::text[], $2::text[]) AS k(id_db_import, name_db_import)
          ON e.id_db_import = k.id_db_import AND e.name_db_import = k.name_db_import
-      WHERE NOT e.is_deleted`,
+      -- Both conditions of the partial unique index, so the planner can probe it once per key.
+      WHERE NOT e.is_deleted AND e.id_db_import IS NOT NULL`,
     [keys.map((k) => k.id_db_import), keys.map((k) => k.name_db_import)],
   );
   return rows;

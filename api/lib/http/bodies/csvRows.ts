@@ -1,0 +1,225 @@
+/**
+ * An import's CSV file (SPEC 15), read as a stream with csv-parse: one row object per record, keyed
+ * by the header, as the records arrive. Memory holds one piece of the file and the records the
+ * parser has queued, whatever the file's size.
+ *
+ * Choices, each what a spreadsheet's export needs:
+ * - UTF-8, a leading BOM dropped; invalid bytes become U+FFFD. RFC 4180 quoting, quoted line breaks;
+ *   records end at CRLF, LF or a lone CR, mixed freely.
+ * - The delimiter is `;` when the header line has more semicolons than commas outside quotes, `,`
+ *   otherwise (also for a one-column header, which has neither).
+ * - The header is the first record that is not blank. A column with an empty name (as trailing
+ *   separators make) is ignored: no field has that name, so its cells are dropped. A name given
+ *   twice is a 400, since either cell could be the one meant. Names are kept as written (not trimmed).
+ * - A blank record (every cell empty or spaces) is skipped, as the page's Papa Parse did
+ *   (`skipEmptyLines: 'greedy'`). A record with fewer cells gets the missing ones as '' (spreadsheets
+ *   drop trailing empty cells); one with more cells than the header is a 400.
+ * - Errors name the line of the file where the faulty record begins, counted as a text editor counts
+ *   lines (CRLF, LF and lone CR each end one), quoted line breaks and skipped lines included. That is
+ *   where to look for an unclosed quote, which csv-parse only notices at the end of the file. Its own
+ *   `info.lines` is not used: it counts a quoted CRLF as two lines.
+ */
+import { pipeline, Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import { InvalidInputError } from '../../core/errors';
+import { type BodyChunk, type BodyLimits, bodyPieces, type NumberedRow, Pacer } from './bodyStream';
+
+export const EMPTY_FILE_MESSAGE = 'The CSV file is empty.';
+export const NO_ROWS_MESSAGE = 'The CSV file has a header but no rows.';
+/** Longest record: far above any real row (500 cells of 32 KB), and a bound on what one row holds. */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+/** How much of the header line is read to choose the delimiter, should a header have no line end. */
+const SNIFF_BYTES = 1024 * 1024;
+
+type CsvRow = Record<string, string>;
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Finds the header line and counts its separators outside quotes. Blank lines before it are passed
+ * over; the BOM's bytes are not content. A quote toggles quoting (a doubled quote toggles twice).
+ */
+class DelimiterSniffer {
+  private offset = 0;
+  private quoted = false;
+  private content = false;
+  private commas = 0;
+  private semicolons = 0;
+
+  /** Reads a piece; true once the header line is complete (or long enough to decide). */
+  feed(buf: Buffer): boolean {
+    for (let i = 0; i < buf.length; i++, this.offset++) {
+      const byte = buf[i];
+      if (byte === QUOTE) this.quoted = !this.quoted;
+      if (this.quoted) continue;
+      if (byte === CR || byte === LF) {
+        if (this.content) return true;
+      } else if (byte === COMMA) this.commas++;
+      else if (byte === SEMICOLON) this.semicolons++;
+      if (byte !== 0x20 && byte !== 0x09 && byte !== CR && byte !== LF && !this.isBom(byte))
+        this.content = true;
+    }
+    return this.offset >= SNIFF_BYTES;
+  }
+
+  get delimiter(): string {
+    return this.semicolons > this.commas ? ';' : ',';
+  }
+
+  private isBom(byte: number): boolean {
+    return this.offset < 3 && byte === [0xef, 0xbb, 0xbf][this.offset];
+  }
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell.length > 0 && cell.trim().length > 0) return false;
+  return true;
+}
+
+/** Line breaks inside the record's cells (only quoted cells hold any): CRLF, LF or CR each count one. */
+function lineBreaks(cells: readonly string[]): number {
+  let breaks = 0;
+  for (const cell of cells) {
+    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
+    for (let i = 0; i < cell.length; i++) {
+      const code = cell.charCodeAt(i);
+      if (code === LF || (code === CR && cell.charCodeAt(i + 1) !== LF)) breaks++;
+    }
+  }
+  return breaks;
+}
+
+function unreadable(line: number, problem: string): InvalidInputError {
+  return new InvalidInputError(`The CSV file could not be read at line ${line}: ${problem}`);
+}
+
+/**
+ * Turns the parser's records into rows, synchronously inside the parser (its `on_record`), so the
+ * line count is exact at the moment the parser fails, whatever records it still has queued.
+ */
+class RecordShaper {
+  /** The physical line where the next record begins. */
+  nextLine = 1;
+  rows = 0;
+  private names: string[] | null = null;
+  private hasProtoColumn = false;
+
+  get sawHeader(): boolean {
+    return this.names !== null;
+  }
+
+  shape(cells: string[]): NumberedRow<CsvRow> | null {
+    const line = this.nextLine;
+    this.nextLine += 1 + lineBreaks(cells);
+    if (isBlank(cells)) return null;
+    const names = this.names;
+    if (names === null) {
+      this.names = this.header(cells);
+      return null;
+    }
+    if (cells.length > names.length) {
+      throw unreadable(line, `the row has ${cells.length} cells but the header has ${names.length} columns.`);
+    }
+    const row: CsvRow = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name === '') continue;
+      const value = i < cells.length ? cells[i] : '';
+      // An own property named __proto__, as JSON.parse makes it: a column like any other (SPEC 14).
+      if (this.hasProtoColumn && name === '__proto__') {
+        Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+      } else row[name] = value;
+    }
+    this.rows++;
+    return { row, line };
+  }
+
+  private header(cells: string[]): string[] {
+    const seen = new Set<string>();
+    for (const name of cells) {
+      if (name === '') continue;
+      if (seen.has(name)) throw new InvalidInputError(`The CSV header repeats the column "${name}".`);
+      seen.add(name);
+    }
+    this.hasProtoColumn = seen.has('__proto__');
+    return cells;
+  }
+}
+
+/** csv-parse's errors in plain words, at the line where the faulty record begins. */
+function describeCsvError(error: CsvError, line: number): InvalidInputError {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return unreadable(line, 'a quoted cell is not closed.');
+    case 'INVALID_OPENING_QUOTE':
+      return unreadable(
+        line,
+        'a cell has a double quote (") inside it but does not begin with one. Put the whole cell in double quotes and write each inner quote twice ("").',
+      );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return unreadable(line, 'a quoted cell has characters after its closing quote.');
+    case 'CSV_MAX_RECORD_SIZE':
+      return unreadable(line, `a row is longer than ${MAX_RECORD_CHARS / 1024 / 1024} MB.`);
+    default:
+      return unreadable(line, error.message);
+  }
+}
+
+/** The header line's pieces, read to choose the delimiter, then the rest of the body. */
+async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    // Closed early (the parser failed, or the rows stopped being read): release the request too.
+    await rest.return(undefined);
+  }
+}
+
+/**
+ * The rows of an import's CSV file, in order, as they arrive. Throws InvalidInputError for a file
+ * that cannot be read (with its line), has no header or no rows, or repeats a column; TooLargeError
+ * past `maxBytes`. Gives the event loop a turn every megabyte or thousand rows.
+ */
+export async function* readCsvRows(
+  body: AsyncIterable<BodyChunk>,
+  limits: BodyLimits,
+): AsyncGenerator<NumberedRow<CsvRow>> {
+  const pacer = new Pacer();
+  const pieces = bodyPieces(body, limits, pacer);
+  const sniffer = new DelimiterSniffer();
+  const head: Buffer[] = [];
+  for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
+    head.push(next.value);
+    if (sniffer.feed(next.value)) break;
+  }
+
+  const shaper = new RecordShaper();
+  const parser = parse({
+    bom: true,
+    delimiter: sniffer.delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_CHARS,
+    // Typed by csv-parse as returning its record type; returning an object (or null to skip) is
+    // what the option is for.
+    on_record: ((cells: string[]) => shaper.shape(cells)) as unknown as (cells: string[]) => string[],
+  });
+  // The pipeline ends the parser with the body's own error (TooLargeError) and, should the rows
+  // stop being read, closes the body; its callback's error is the one thrown below.
+  pipeline(Readable.from(replayed(head, pieces)), parser, () => {});
+  try {
+    for await (const row of parser as AsyncIterable<NumberedRow<CsvRow>>) {
+      yield row;
+      if (pacer.row()) await pacer.turn();
+    }
+  } catch (error) {
+    throw error instanceof CsvError ? describeCsvError(error, shaper.nextLine) : error;
+  }
+  if (!shaper.sawHeader) throw new InvalidInputError(EMPTY_FILE_MESSAGE);
+  if (shaper.rows === 0) throw new InvalidInputError(NO_ROWS_MESSAGE);
+}

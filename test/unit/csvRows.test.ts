@@ -1,0 +1,333 @@
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { isDomainError } from '../../api/lib/core/errors';
+import type { BodyLimits } from '../../api/lib/http/bodies/bodyStream';
+import {
+  EMPTY_FILE_MESSAGE,
+  MAX_RECORD_CHARS,
+  NO_ROWS_MESSAGE,
+  readCsvRows,
+} from '../../api/lib/http/bodies/csvRows';
+
+const LIMITS = { maxBytes: 1 << 30, limitText: '1gb' };
+
+/** The bytes in chunks of the given sizes, in turn (1: byte by byte), as Buffers or bare Uint8Arrays. */
+async function* chunksOf(bytes: Buffer, sizes: readonly number[], plain = false) {
+  for (let i = 0, k = 0; i < bytes.length; i += sizes[k++ % sizes.length]) {
+    const piece = bytes.subarray(i, i + sizes[k % sizes.length]);
+    yield plain ? new Uint8Array(piece) : piece;
+  }
+}
+
+interface Outcome {
+  rows: Record<string, string>[];
+  error?: { kind: string; message: string };
+}
+
+async function readAll(
+  body: AsyncIterable<Buffer | Uint8Array>,
+  limits: BodyLimits = LIMITS,
+): Promise<Outcome> {
+  const rows: Record<string, string>[] = [];
+  try {
+    for await (const { row } of readCsvRows(body, limits)) rows.push(row);
+    return { rows };
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    return { rows, error: { kind: error.kind, message: error.message } };
+  }
+}
+
+const read = (text: string | Buffer, sizes = [5]) =>
+  readAll(chunksOf(Buffer.isBuffer(text) ? text : Buffer.from(text), sizes));
+
+const invalid = (message: string) => ({ kind: 'invalid-input', message });
+const unreadable = (line: number, problem: string) =>
+  invalid(`The CSV file could not be read at line ${line}: ${problem}`);
+
+/** Line breaks as a text editor counts them: CRLF, LF and a lone CR each end one line. */
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
+
+const isBlank = (cells: string[]) => cells.every((cell) => cell.trim() === '');
+
+// Cells with separators, quotes, every kind of line break and multi-byte characters.
+const anyChar = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 });
+const cellUnit = fc.oneof(
+  fc.constantFrom(',', ';', '"', '\n', '\r\n', '\r', ' ', 'é', '😀', '\t', 'a'),
+  anyChar,
+);
+const cell = fc.string({ unit: cellUnit, maxLength: 8 });
+// Header names: not blank, no separator (a ';' header holding more commas is rightly read as ','), no
+// leading U+FEFF (a BOM, dropped).
+const nameUnit = fc.oneof(fc.constantFrom('"', '\n', ' ', 'é', ':', '/', 'x'), anyChar);
+const name = fc.oneof(
+  fc
+    .string({ unit: nameUnit, minLength: 1, maxLength: 8 })
+    .filter((n) => n.trim() !== '' && !/^\uFEFF|[,;]/.test(n)),
+  fc.constantFrom('__proto__', 'constructor', 'id'),
+);
+const table = fc.uniqueArray(name, { minLength: 1, maxLength: 6 }).chain((header) =>
+  fc.record({
+    header: fc.constant(header),
+    rows: fc.array(fc.array(cell, { minLength: header.length, maxLength: header.length }), { maxLength: 8 }),
+  }),
+);
+const format = fc.record({
+  delimiter: fc.constantFrom(',', ';'),
+  eol: fc.constantFrom('\n', '\r\n', '\r'),
+  bom: fc.boolean(),
+  quoted: fc.boolean(),
+  // Spreadsheets leave out a row's trailing empty cells.
+  dropTrailing: fc.boolean(),
+});
+const sizes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 });
+const chunking = fc.record({ sizes: fc.oneof(fc.constant([1]), sizes), plain: fc.boolean() });
+
+type Format = typeof format extends fc.Arbitrary<infer T> ? T : never;
+
+function csvText(records: string[][], f: Format, header: string[]): string {
+  // One column has no separator to detect: it is read as ','.
+  const delimiter = header.length === 1 ? ',' : f.delimiter;
+  const trimmed = records.map((r) => (f.dropTrailing ? r.slice(0, r.findLastIndex((c) => c !== '') + 1) : r));
+  // csv-stringify quotes only the line break it writes; the reader ends a record at any unquoted one.
+  const options = {
+    delimiter,
+    record_delimiter: f.eol,
+    bom: f.bom,
+    quoted: f.quoted,
+    quoted_match: /[\r\n]/,
+  };
+  return records.length === 0 ? '' : stringify(trimmed, options);
+}
+
+describe('Import rows: streaming CSV reader', () => {
+  it('round-trips random tables written with , or ;, LF, CRLF or CR, a BOM or not, however chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, format, chunking, async ({ header, rows }, f, c) => {
+        const bytes = Buffer.from(csvText([header, ...rows], f, header));
+        const outcome = await readAll(chunksOf(bytes, c.sizes, c.plain));
+        const kept = rows.filter((cells) => !isBlank(cells));
+        if (kept.length === 0)
+          return assert.deepEqual(outcome, { rows: [], error: invalid(NO_ROWS_MESSAGE) });
+        assert.equal(outcome.error, undefined);
+        assert.deepStrictEqual(
+          outcome.rows,
+          kept.map((cells) => Object.fromEntries(header.map((column, i) => [column, cells[i]]))),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('names the line where a row with too many cells begins, counting quoted line breaks', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, format, fc.nat(), chunking, async ({ header, rows }, f, at, c) => {
+        const k = at % (rows.length + 1);
+        const bad = [...(rows[k] ?? header.map(() => '')), 'extra'];
+        const before = csvText([header, ...rows.slice(0, k)], f, header);
+        const bytes = Buffer.from(before + csvText([bad, ...rows.slice(k)], { ...f, bom: false }, header));
+        const outcome = await readAll(chunksOf(bytes, c.sizes, c.plain));
+        const columns = header.length;
+        assert.deepEqual(
+          outcome.error,
+          unreadable(
+            lineBreaks(before) + 1,
+            `the row has ${columns + 1} cells but the header has ${columns} columns.`,
+          ),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('names the line where an unclosed quote begins, not the end of the file', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, format, chunking, async ({ header, rows }, f, c) => {
+        const before = csvText([header, ...rows], f, header);
+        const bytes = Buffer.from(`${before}"never closed${f.eol}and, more;${f.eol}`);
+        const outcome = await readAll(chunksOf(bytes, c.sizes, c.plain));
+        assert.deepEqual(outcome.error, unreadable(lineBreaks(before) + 1, 'a quoted cell is not closed.'));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads a spreadsheet export: BOM, semicolons, CRLF, accents, dropped trailing cells, blank lines', async () => {
+    const file =
+      '\uFEFFline;message;Remarque;\r\n' +
+      '2;Coordonnées invalides;"Près de l\'église; côté ""nord"""\r\n' +
+      '3;"Deux\r\nlignes"\r\n' +
+      ';;;\r\n' +
+      '\r\n' +
+      '4;Été;;\r\n';
+    for (const sizes of [[1], [3], [file.length]]) {
+      assert.deepStrictEqual(await read(file, sizes), {
+        rows: [
+          { line: '2', message: 'Coordonnées invalides', Remarque: 'Près de l\'église; côté "nord"' },
+          { line: '3', message: 'Deux\r\nlignes', Remarque: '' },
+          { line: '4', message: 'Été', Remarque: '' },
+        ],
+      });
+    }
+  });
+
+  it('gives each unreadable file its exact message and line', async () => {
+    const cases: [string, ReturnType<typeof invalid>][] = [
+      ['', invalid(EMPTY_FILE_MESSAGE)],
+      ['\uFEFF', invalid(EMPTY_FILE_MESSAGE)],
+      ['\r\n  \n\n', invalid(EMPTY_FILE_MESSAGE)],
+      ['a;b', invalid(NO_ROWS_MESSAGE)],
+      ['a;b\r\n;\r\n \r\n', invalid(NO_ROWS_MESSAGE)],
+      ['id,id\n1,2\n', invalid('The CSV header repeats the column "id".')],
+      ['a,b\n1,2\n3,4,5\n', unreadable(3, 'the row has 3 cells but the header has 2 columns.')],
+      [
+        'a,b\r\n"x\r\ny",2\r\n\r\n3,4,5\r\n',
+        unreadable(5, 'the row has 3 cells but the header has 2 columns.'),
+      ],
+      ['a,b\n1,2\n"3,4\n5,6\n7,8\n', unreadable(3, 'a quoted cell is not closed.')],
+      [
+        'a,b\n1,2\n3,x"y\n',
+        unreadable(
+          3,
+          'a cell has a double quote (") inside it but does not begin with one. Put the whole cell in double quotes and write each inner quote twice ("").',
+        ),
+      ],
+      ['a,b\n1,2\n"3"x,4\n', unreadable(3, 'a quoted cell has characters after its closing quote.')],
+    ];
+    for (const [file, error] of cases) {
+      for (const sizes of [[1], [1000]]) assert.deepEqual((await read(file, sizes)).error, error, file);
+    }
+  });
+
+  it('refuses a row longer than 16 MB, naming the line where it begins', async () => {
+    const huge = Buffer.alloc(MAX_RECORD_CHARS + 1, 'x');
+    const file = Buffer.concat([Buffer.from('a,b\n1,2\n3,"'), huge, Buffer.from('"\n')]);
+    assert.deepEqual((await read(file, [65536])).error, unreadable(3, 'a row is longer than 16 MB.'));
+  });
+
+  it('ignores unnamed columns, fills missing cells, and takes CR, LF and CRLF alike', async () => {
+    assert.deepEqual(await read('a,,b,\n1,2,3,\n4\n'), {
+      rows: [
+        { a: '1', b: '3' },
+        { a: '4', b: '' },
+      ],
+    });
+    assert.deepEqual(await read('a;b\r1;2\n3;4\r\n5;6'), {
+      rows: [
+        { a: '1', b: '2' },
+        { a: '3', b: '4' },
+        { a: '5', b: '6' },
+      ],
+    });
+    // Separators inside quotes do not count; a tie or none at all is read as ','.
+    assert.deepEqual(await read('"a;b;c",d\n1,2\n'), { rows: [{ 'a;b;c': '1', d: '2' }] });
+    assert.deepEqual(await read('a,b;c\n1,2;3\n'), { rows: [{ a: '1', 'b;c': '2;3' }] });
+    assert.deepEqual(await read('\n\n  \nsolo\nx;y\n'), { rows: [{ solo: 'x;y' }] });
+  });
+
+  it('keeps a column named __proto__ as a column, and turns invalid UTF-8 into U+FFFD', async () => {
+    const proto = (await read('__proto__,b\n1,2\n')).rows[0];
+    assert.deepEqual(Object.keys(proto), ['__proto__', 'b']);
+    assert.equal(Object.getPrototypeOf(proto), Object.prototype);
+    // A lead byte cut short by a separator, a sequence cut short by a line end, a stray byte.
+    const broken = Buffer.from([0x61, 0xff, 0x2c, 0x62, 0x0a, 0x66, 0xc3, 0x2c, 0xe9, 0x80, 0x0a]);
+    for (const sizes of [[1], [2], [100]]) {
+      assert.deepEqual(await read(broken, sizes), { rows: [{ 'a\uFFFD': 'f\uFFFD', b: '\uFFFD' }] });
+    }
+  });
+
+  it('refuses a file past the limit with the caller’s wording', async () => {
+    const file = Buffer.from('a,b\n1,é\n');
+    assert.deepEqual(await readAll(chunksOf(file, [3]), { maxBytes: file.length, limitText: '1mb' }), {
+      rows: [{ a: '1', b: 'é' }],
+    });
+    assert.deepEqual(
+      (await readAll(chunksOf(file, [3]), { maxBytes: file.length - 1, limitText: '512mb' })).error,
+      {
+        kind: 'too-large',
+        message: 'Request body is larger than the 512mb limit. Split the file into smaller imports.',
+      },
+    );
+  });
+
+  it('hands the event loop back while reading a large file delivered in one chunk', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `${i};${'x'.repeat(200)}`);
+    const file = Buffer.from(`id;label\n${lines.join('\n')}\n`);
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      if (!reading) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const outcome = await readAll(chunksOf(file, [file.length]));
+    reading = false;
+    assert.equal(outcome.rows.length, 20_000);
+    assert.ok(turns >= 4, `only ${turns} turns of the event loop while reading ${file.length} bytes`);
+  });
+
+  it('closes the body when the caller stops reading early, or the file is malformed', async () => {
+    const closed: string[] = [];
+    async function* body(name: string, text: string) {
+      try {
+        for (const line of text.split('\n')) yield Buffer.from(`${line}\n`);
+      } finally {
+        closed.push(name);
+      }
+    }
+    for await (const _row of readCsvRows(body('early', 'a,b\n1,2\n3,4\n5,6'), LIMITS)) break;
+    assert.equal((await readAll(body('malformed', 'a,b\n1,2,3\n4,5\n6,7'))).error?.kind, 'invalid-input');
+    assert.deepEqual(closed, ['early', 'malformed']);
+  });
+
+  it('keeps memory flat through 200,000 rows (live heap printed)', async () => {
+    // The live heap, after a full collection: what the reader holds, not garbage awaiting collection.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const liveHeap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    let bytes = 0;
+    async function* body() {
+      yield Buffer.from('\uFEFFid;rdfs:label;w3geo:latitude;note\r\n');
+      for (let i = 0; i < 200_000; i += 500) {
+        const lines = Array.from(
+          { length: 500 },
+          (_, k) => `row-${i + k};"Gouffre de l'Été; n°${i + k}";45.1;${'x'.repeat(200)}\r\n`,
+        );
+        const batch = Buffer.from(lines.join(''));
+        bytes += batch.length;
+        yield batch;
+      }
+    }
+    const before = liveHeap();
+    let growth = Number.NEGATIVE_INFINITY;
+    let count = 0;
+    for await (const _row of readCsvRows(body(), LIMITS)) {
+      if (++count % 20_000 === 0) growth = Math.max(growth, (liveHeap() - before) / 1e6);
+    }
+    console.log(
+      `      ${count} rows, ${(bytes / 1e6).toFixed(0)} MB of CSV, live heap growth ${growth.toFixed(2)} MB`,
+    );
+    assert.equal(count, 200_000);
+    assert.ok(growth < 16, `the live heap grew by ${growth.toFixed(1)} MB`);
+  });
+
+  it('numbers each row by the line of the file where it begins, past blank lines and line breaks in cells', async () => {
+    const file = 'id;note\r\na;one\r\n\r\nb;"two\r\nlines"\r\n;\r\nc;three\r\n';
+    const lines: [number, string][] = [];
+    for await (const { row, line } of readCsvRows(chunksOf(Buffer.from(file), [7]), LIMITS)) {
+      lines.push([line, String(row.id)]);
+    }
+    assert.deepEqual(lines, [
+      [2, 'a'],
+      [4, 'b'],
+      [7, 'c'],
+    ]);
+  });
+});
