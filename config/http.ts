@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readSettings } from '../api/lib/core/settings';
 import {
+  decodablePath,
   jsonBody,
   localUploads,
   packageFiles,
@@ -17,6 +18,7 @@ export = {
       order: [
         'securityHeaders',
         'requestLog',
+        'decodablePath',
         'bodyParser',
         'compress',
         'localUploads',
@@ -28,6 +30,7 @@ export = {
       ],
       securityHeaders: securityHeaders(),
       requestLog: requestLog(),
+      decodablePath: decodablePath(),
       bodyParser: jsonBody(),
       localUploads: localUploads(),
       // The browser-side CSV parser of the admin page, from node_modules: no CDN.

@@ -3,7 +3,7 @@ import { API_PATHS } from '../api/lib/http/paths';
 /** Every route is explicit (blueprints are off). Actions live in api/controllers/<path>.ts. */
 export = {
   routes: {
-    'POST /api/v1/login': 'v1/auth/login',
+    [`POST ${API_PATHS.login}`]: 'v1/auth/login',
     'GET /api/v1/health': 'v1/health/check',
     [`POST ${API_PATHS.importRows}`]: 'v1/entrance/import-rows',
     [`POST ${API_PATHS.checkRows}`]: 'v1/entrance/check-rows',
@@ -20,10 +20,10 @@ export = {
     'POST /api/v1/entrances/from-duplicate/:id': 'v1/entrance/from-duplicate',
     'GET /api/v1/notifications/unread/count': 'v1/notification/count-unread',
     'GET /api/v1/notifications': 'v1/notification/find',
-    'PUT /api/v1/notifications/read': 'v1/notification/mark-as-read-batch',
+    [`PUT ${API_PATHS.notificationsRead}`]: 'v1/notification/mark-as-read-batch',
     'POST /api/v1/notifications/:id/read': 'v1/notification/mark-as-read',
-    'GET /api/v1/account/notifications': 'v1/account/get-notifications',
-    'PATCH /api/v1/account/notifications': 'v1/account/update-notifications',
+    [`GET ${API_PATHS.accountNotifications}`]: 'v1/account/get-notifications',
+    [`PATCH ${API_PATHS.accountNotifications}`]: 'v1/account/update-notifications',
     'GET /api/v1/docs': 'v1/docs/ui',
     'GET /api/v1/docs/swagger.yaml': 'v1/docs/spec',
   },

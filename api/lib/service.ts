@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
@@ -17,6 +18,7 @@ import type { Settings } from './core/settings';
 import { startEmbeddedPostgres } from './db/embeddedPostgres';
 import { migrateDatabase } from './db/migrate';
 import { createPool, withTransaction } from './db/pool';
+import { answerClientErrorsAsJson } from './http/clientErrors';
 import { jobStatusPath } from './http/paths';
 import { createMailer, type Mailer } from './notifications/mailer';
 import type { JobQueue } from './pipeline/ports';
@@ -54,7 +56,7 @@ export interface RunningService {
 export interface SailsApp {
   lift(config: object, done: (error?: Error) => void): void;
   lower(done: (error?: Error) => void): void;
-  hooks: { http?: { server?: { address(): { port: number } | string | null } } };
+  hooks: { http?: { server?: Server } };
 }
 
 const DEV_SALT_FILE = '.data/token-salt';
@@ -182,5 +184,7 @@ async function liftSails(settings: Settings, databaseUrl: string): Promise<Sails
       (error) => (error ? reject(error) : resolve()),
     ),
   );
+  const server = app.hooks.http?.server;
+  if (server) answerClientErrorsAsJson(server);
   return app;
 }

@@ -33,7 +33,8 @@ describe('Foundation: settings', () => {
     refused({ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of error, warn, info, debug, silent/);
     refused({ TOKEN_LIFETIME: 'forever' }, /^TOKEN_LIFETIME must be a duration/);
     refused({ PGBOSS_SCHEMA: 'pg-boss; drop' }, /^PGBOSS_SCHEMA must be a lower-case identifier/);
-    assert.equal(readSettings({ QUEUE_POLLING_INTERVAL: '0.25' }).queue.pollingIntervalSeconds, 0.25);
+    assert.equal(readSettings({ QUEUE_POLLING_INTERVAL: '0.75' }).queue.pollingIntervalSeconds, 0.75);
+    refused({ QUEUE_POLLING_INTERVAL: '0.25' }, /^QUEUE_POLLING_INTERVAL must be a number from 0.5 to 60/);
   });
 
   it('applies production rules to every NODE_ENV but development and test', () => {

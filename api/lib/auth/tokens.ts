@@ -32,15 +32,19 @@ export function verifyBearer(header: string | undefined, salt: string): TokenPay
   return { id: decoded.id, nickname: decoded.nickname, groups: decoded.groups };
 }
 
+/** A caver or group id as the database holds it: a positive PostgreSQL integer. */
+const isRecordId = (value: unknown): boolean =>
+  Number.isInteger(value) && (value as number) > 0 && (value as number) <= 2_147_483_647;
+
 function isTokenPayload(value: unknown): value is TokenPayload {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
   return (
-    Number.isInteger(candidate.id) &&
+    isRecordId(candidate.id) &&
     typeof candidate.nickname === 'string' &&
     Array.isArray(candidate.groups) &&
     candidate.groups.every(
-      (g: unknown) => typeof g === 'object' && g !== null && Number.isInteger((g as GroupRef).id),
+      (g: unknown) => typeof g === 'object' && g !== null && isRecordId((g as GroupRef).id),
     )
   );
 }

@@ -40,12 +40,27 @@ export async function upsertUser(db: Queryable, input: UserInput): Promise<numbe
   return id;
 }
 
+/** Longer than any address (RFC 5321) or any password this service stores: no account has them. */
+const MAX_EMAIL_LENGTH = 320;
+const MAX_PASSWORD_LENGTH = 1024;
+
+/**
+ * Whether the credentials could be an account's at all: an address with a NUL (which PostgreSQL
+ * cannot even compare) or either too long is answered as a wrong one, without asking the database.
+ */
+function plausible(email: string, password: string): boolean {
+  return (
+    email.length <= MAX_EMAIL_LENGTH && password.length <= MAX_PASSWORD_LENGTH && !email.includes('\u0000')
+  );
+}
+
 /** The token payload of the user with that mail and password, or null. */
 export async function authenticate(
   db: Queryable,
   email: string,
   password: string,
 ): Promise<TokenPayload | null> {
+  if (!plausible(email, password)) return null;
   const user = await findUserByMail(db, email);
   // An unknown address costs a hash comparison too, so response times do not tell which addresses exist.
   const valid = await verifyPassword(password, user?.password ?? (await unknownUserHash()));

@@ -83,12 +83,12 @@ function integer(env: Env, name: string, fallback: number, min = 0, max = Number
   return value;
 }
 
-function decimal(env: Env, name: string, fallback: number, max: number): number {
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = /^\s*\d*\.?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value <= 0 || value > max) {
-    throw new ConfigurationError(`${name} must be a number above 0 and at most ${max}, got "${raw}"`);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -227,7 +227,8 @@ export function readSettings(env: Env = process.env): Settings {
       aggregateRetryLimit: integer(env, 'IMPORT_REPORT_RETRY_LIMIT', 5, 0, 100),
       aggregateRetryDelaySeconds: integer(env, 'IMPORT_REPORT_RETRY_DELAY', 10, 0, 3600),
       aggregateExpireSeconds: integer(env, 'IMPORT_REPORT_EXPIRE', 1800, 1, 86_400),
-      pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5, 60),
+      // pg-boss polls at most every half second.
+      pollingIntervalSeconds: decimal(env, 'QUEUE_POLLING_INTERVAL', 0.5, 0.5, 60),
       superviseIntervalSeconds: integer(env, 'QUEUE_SUPERVISE_INTERVAL', 15, 1, 3600),
       heartbeatSeconds: integer(env, 'QUEUE_HEARTBEAT', 15, 10, 600),
       emailRetryLimit: integer(env, 'EMAIL_RETRY_LIMIT', 30, 0, 1000),

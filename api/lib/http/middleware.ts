@@ -63,6 +63,21 @@ export function securityHeaders(): Middleware {
   }) as unknown as Middleware;
 }
 
+/**
+ * A path that is not valid percent-encoding (`/api/v1/jobs/%zz`) names no resource: 404 as JSON, here,
+ * before the router or the static files try to decode it and answer with an HTML 400.
+ */
+export function decodablePath(): Middleware {
+  return (req, res, next) => {
+    try {
+      decodeURIComponent(req.url.split('?')[0]);
+    } catch {
+      return sendError(res, new NotFoundError('Not found.'));
+    }
+    next();
+  };
+}
+
 /** One line per request: method, path (no query string, which may hold secrets), status, duration. */
 export function requestLog(): Middleware {
   return (req, res, next) => {
@@ -77,27 +92,41 @@ export function requestLog(): Middleware {
   };
 }
 
-/** The routes that take a whole file's rows: the import and its dry run. */
-const IMPORT_BODY_PATHS = new Set<string>([API_PATHS.importRows, API_PATHS.checkRows]);
+/**
+ * The only routes whose action reads a JSON body (`METHOD path`). Every other request's body is left
+ * unread, so a body sent where none is expected cannot earn an undocumented 400, 413 or 415; an
+ * import's body (or its dry run's) is read as a stream by its action (http/importBody.ts) once the
+ * token policy and the group check have passed, so nobody can make the server read hundreds of
+ * megabytes before a 401 or 403.
+ */
+const JSON_BODY_ROUTES = new Set<string>([
+  `POST ${API_PATHS.login}`,
+  `PUT ${API_PATHS.notificationsRead}`,
+  `PATCH ${API_PATHS.accountNotifications}`,
+]);
 
-/** Every JSON body but an import's: logins, notification updates. */
+/** Every JSON body the API reads is a login or a notification update. */
 const SMALL_BODY_LIMIT = '1mb';
 
 /**
- * JSON bodies, of 1 MB at most. An import's body (or its dry run's) is left unread here: the action
- * reads it as a stream (http/importBody.ts) once the token policy and the group check have passed,
- * so nobody can make the server read hundreds of megabytes before 401 or 403. A malformed or
- * oversized body gets a 4xx `{ message }` instead of an HTML error page.
+ * JSON bodies of the routes that read one, of 1 MB at most. A malformed or oversized body gets a
+ * 4xx `{ message }` instead of an HTML error page.
  */
 export function jsonBody(): Middleware {
   const parser = bodyParser.json({ limit: SMALL_BODY_LIMIT }) as unknown as Middleware;
   return (req, res, next) => {
-    if (req.method === 'POST' && IMPORT_BODY_PATHS.has(req.url.split('?')[0])) return next();
+    if (!JSON_BODY_ROUTES.has(`${req.method} ${routedPath(req.url)}`)) return next();
     parser(req, res, (error?: unknown) => {
       if (!error) return next();
       sendError(res, bodyError(error));
     });
   };
+}
+
+/** A URL's path as the router matches it: case-insensitive, with or without a trailing slash. */
+function routedPath(url: string): string {
+  const path = url.split('?')[0].toLowerCase();
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 /** The domain error a body parser failure stands for. */

@@ -1,8 +1,11 @@
 /**
- * The API's paths that code other than config/routes.ts must know: the body parser (which route may
- * carry a large body) and the answers that link to a job.
+ * The API's paths that code other than config/routes.ts must know: the body parser (which routes
+ * read a JSON body, which ones a whole file) and the answers that link to a job.
  */
 export const API_PATHS = Object.freeze({
+  login: '/api/v1/login',
+  notificationsRead: '/api/v1/notifications/read',
+  accountNotifications: '/api/v1/account/notifications',
   importRows: '/api/v1/entrances/import-rows',
   checkRows: '/api/v1/entrances/check-rows',
   jobs: '/api/v1/jobs',

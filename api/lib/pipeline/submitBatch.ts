@@ -6,7 +6,12 @@
  */
 import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { EnqueueFailedError, isDomainError, QueueUnavailableError } from '../core/errors';
+import {
+  EnqueueFailedError,
+  isDomainError,
+  NotAuthenticatedError,
+  QueueUnavailableError,
+} from '../core/errors';
 import { createLogger } from '../core/log';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
@@ -111,6 +116,12 @@ export async function submitBatch(
   } catch (error) {
     // A bad request (a limit, a malformed file) is the caller's to hear about; anything else is ours.
     if (isDomainError(error)) throw error;
+    // A token still valid for an account deleted since: nobody to import for.
+    if ((error as { constraint?: unknown }).constraint === 't_job_batch_id_initiator_fkey') {
+      throw new NotAuthenticatedError(
+        'The account this token was issued for no longer exists. Sign in again.',
+      );
+    }
     log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }

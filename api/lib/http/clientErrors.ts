@@ -1,0 +1,34 @@
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (a raw non-ASCII byte in the target,
+ * a malformed header, headers too large): answered with the status Node would choose, but with a JSON
+ * `{ message }` like every other error instead of an empty body.
+ */
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+const ANSWERS: Record<string, [status: number, reason: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request headers are too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request took too long to arrive.'],
+};
+const MALFORMED: [number, string, string] = [400, 'Bad Request', 'The request is not valid HTTP.'];
+
+/** Answers parser errors as JSON; a socket already closing or mid-response is just destroyed. */
+export function answerClientErrorsAsJson(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const closing = error.code === 'ECONNRESET' || !socket.writable;
+    // Part of a response may already be on the wire: another status line would corrupt it.
+    if (
+      closing ||
+      (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+    ) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
+    const body = JSON.stringify({ message });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
