@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import {
+  type Admin,
+  type ApiProcess,
+  createAdmin,
+  liveJobs,
+  overlappingBatches,
+  postRows,
+  processedRows,
+  retriedJobs,
+  startApiProcess,
+  until,
+  uploadsFolder,
+  waitForBatches,
+  warnings,
+  withClient,
+} from '../../support/cluster';
+import { migratedDatabase } from '../../support/database';
+import { assertEveryRowOnce, type Query } from '../../support/exactlyOnce';
+
+const ROWS = 8000;
+const OVERLAP = 4000;
+/** The database cuts every connection of the service at these progress marks. */
+const CUTS_AT_ROWS = [1500, 7000];
+const RECOVERY_BOUND_MS = 90_000;
+
+describe('Faults: every PostgreSQL connection of the service terminated mid-batch', () => {
+  let databaseUrl: string;
+  let uploads: string;
+  let admin: Admin;
+  const processes: ApiProcess[] = [];
+  const query: Query = async (text, values) =>
+    withClient(databaseUrl, async (client) => (await client.query(text, values)).rows);
+
+  before(async function () {
+    this.timeout(120_000);
+    databaseUrl = await migratedDatabase();
+    uploads = uploadsFolder();
+    // Two API + workers processes (`npm start`), every setting at its default.
+    processes.push(...(await Promise.all([0, 1].map(() => startApiProcess(databaseUrl, uploads)))));
+    admin = await createAdmin(databaseUrl);
+  });
+
+  after(async function () {
+    this.timeout(90_000);
+    await Promise.all(processes.map(({ process }) => process.stop('SIGTERM', 30_000)));
+    await Promise.all(processes.map(({ process }) => process.stop('SIGKILL', 5000)));
+    if (uploads) rmSync(uploads, { recursive: true, force: true });
+  });
+
+  /** pg_terminate_backend on every backend of the service's database but the one asking. */
+  const terminateAll = () =>
+    withClient(databaseUrl, async (client) => {
+      const { rows } = await client.query(
+        `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      return rows[0].n as number;
+    });
+
+  it('imports every row of two overlapping batches once, and ends both', async function () {
+    this.timeout(240_000);
+    const [first, second] = overlappingBatches(ROWS, OVERLAP, 'terminated');
+    const batchIds = await Promise.all([
+      postRows(processes[0].url, admin.token, first),
+      postRows(processes[1].url, admin.token, second),
+    ]);
+    let lastCut = 0;
+    for (const mark of CUTS_AT_ROWS) {
+      await until(async () => (await processedRows(databaseUrl, batchIds)) >= mark, 120_000, `${mark} rows`);
+      const at = await processedRows(databaseUrl, batchIds);
+      const terminated = await terminateAll();
+      lastCut = Date.now();
+      console.log(`      terminated ${terminated} connections at ${at} of ${2 * ROWS} rows`);
+      assert.ok(terminated > 0);
+    }
+
+    let ended: Awaited<ReturnType<typeof waitForBatches>>;
+    try {
+      ended = await waitForBatches(processes[1].url, admin.token, batchIds, RECOVERY_BOUND_MS);
+    } catch (error) {
+      const jobs = await withClient(databaseUrl, (client) => liveJobs(client, batchIds));
+      throw new Error(
+        `${(error as Error).message}\nunfinished jobs: ${JSON.stringify(jobs)}\n` +
+          processes.map(({ process }, i) => `process ${i}:\n${warnings(process.output())}`).join('\n'),
+      );
+    }
+    const [{ last }] = await query(
+      'SELECT max(completed_at) AS last FROM t_job_batch WHERE id = ANY($1::uuid[])',
+      [batchIds],
+    );
+    console.log(
+      `      last termination → both batches completed in ${((new Date(last as Date).getTime() - lastCut) / 1000).toFixed(1)} s`,
+    );
+    console.log(`      jobs retried: ${JSON.stringify(await retriedJobs(databaseUrl, batchIds))}`);
+    assert.deepEqual(
+      ended.map((status) => status.status),
+      ['completed', 'completed'],
+    );
+    const tallies = await assertEveryRowOnce(query, batchIds);
+    assert.deepEqual(
+      [
+        tallies.reduce((sum, t) => sum + t.successes, 0),
+        tallies.reduce((sum, t) => sum + t.duplicates, 0),
+        tallies.reduce((sum, t) => sum + t.failures, 0),
+      ],
+      [2 * ROWS - OVERLAP, OVERLAP, 0],
+      'each key imported once, each shared key a duplicate once, no failure',
+    );
+    for (const { url } of processes) {
+      assert.equal((await fetch(`${url}/api/v1/health`)).status, 200, `${url} healthy`);
+    }
+  });
+});

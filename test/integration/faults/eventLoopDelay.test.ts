@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
+import { outcomesOf } from '../../support/imports';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
+
+/**
+ * SPEC 14: no request or row blocks the event loop for more than ~50 ms. Measured on this thread's CPU
+ * time, which also holds the test's own client and the garbage collector's pauses (a major collection
+ * lands in whichever turn it interrupts): 60 ms keeps "~50" without failing on a collection.
+ */
+const MAX_DELAY_MS = 60;
+const BIG = 400_000;
+const MAX_COLUMNS = 2000;
+
+/** Stands for a value nested 50,000 arrays deep (a NUL at the bottom), spliced into the body as text. */
+const NESTED = '\u0001nested\u0001';
+const NESTED_JSON = `${'['.repeat(50_000)}"a\\u0000b"${']'.repeat(50_000)}`;
+
+/** Rows a hostile or careless admin sends: each must fail with a message, none may hold the loop. */
+function hostileRows(): Record<string, unknown>[] {
+  const row = (overrides: Record<string, unknown>) => ({ ...entranceRow(), ...overrides });
+  return [
+    row({ 'w3geo:latitude': `${'4'.repeat(BIG)}x` }), // a long run of digits, then a letter
+    row({ 'w3geo:longitude': `-${'1'.repeat(BIG)}e` }),
+    row({ 'w3geo:altitude': `+${'9'.repeat(BIG)}z`, 'karstlink:length': `${'1'.repeat(BIG)}.` }),
+    row({ 'dwc:coordinatePrecision': `${'5'.repeat(BIG)}` }),
+    row({ 'rdfs:label': 'Grotte '.repeat(BIG / 7) }), // free text
+    row({ 'gn:alternateName': `-${'7'.repeat(BIG)}q` }), // free text that looks like a formula
+    row({
+      'gn:countryCode': 'ZZ', // fails, so failures.csv writes the formula-like 400 kB cells below
+      'karstlink:hasDescriptionDocument/dct:title': `=${'1'.repeat(BIG)}a`,
+      'karstlink:hasDescriptionDocument/dct:description': `+${'2'.repeat(BIG)}b`,
+      'karstlink:hasDescriptionDocument/dct:creator': `@${'3'.repeat(BIG)}c`,
+      'karstlink:hasDescriptionDocument/dc:language': 'fra',
+    }),
+    row({ id: 'x'.repeat(BIG) }),
+    row({ 'rdfs:label': { toString: 1 } }), // objects and arrays as cells
+    row({ 'w3geo:latitude': [45.5] }),
+    row({ id: {} }),
+    row({ notes: NESTED }), // deep nesting, a NUL inside
+    row({ 'rdfs:label': ['a\u0000b'] }),
+    row({ 'gn:countryCode': 'Z\u0000' }), // a NUL in a plain cell
+    // Columns named like Object properties, missing from the rows around them.
+    row({
+      'gn:countryCode': 'ZY',
+      constructor: 'c',
+      toString: 't',
+      valueOf: 'v',
+      hasOwnProperty: 'h',
+      ['__proto__']: 'p',
+    }),
+  ];
+}
+
+/**
+ * A request through node:http, the body written as it is and the answer kept as bytes: fetch would
+ * copy the body and the client's own decoding would count in the test process's measurement.
+ */
+function request(base: string, method: string, path: string, token: string, body?: Buffer) {
+  return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { Authorization: `Bearer ${token}` };
+    if (body) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+    const req = http.request(`${base}${path}`, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('Faults: event-loop delay while a hostile batch and a large check-rows run', () => {
+  const suite = useTestService({
+    settings: { import: { chunkSize: 500, maxColumns: MAX_COLUMNS } },
+    env: { LOG_LEVEL: 'silent' },
+  });
+
+  it(`never computes for ${MAX_DELAY_MS} ms in one turn of the event loop`, async function () {
+    this.timeout(300_000);
+    const { app, admin } = suite;
+    const hostile = hostileRows();
+    const plainFailures = Array.from({ length: 2000 }, () => entranceRow({ 'gn:countryCode': 'ZZ' }));
+    const valid = Array.from({ length: 300 }, () => entranceRow());
+    // Thousands of columns, up to the limit, on 100 failing rows: failures.csv repeats every column of
+    // the batch on each of its ~2,100 failure rows (≈ 4 million cells).
+    const named = new Set([...hostile, ...plainFailures, ...valid].flatMap((r) => Object.keys(r)));
+    const extra = Array.from({ length: MAX_COLUMNS - named.size }, (_, i) => `wide-${i}`);
+    const wide = Array.from({ length: 100 }, () => ({
+      ...entranceRow({ 'gn:countryCode': 'ZZ' }),
+      ...Object.fromEntries(extra.map((column) => [column, 'x'])),
+    }));
+    const importRows = [...valid, ...hostile, ...wide, ...plainFailures];
+    const importBody = Buffer.from(
+      JSON.stringify({ data: importRows }).replace(JSON.stringify(NESTED), NESTED_JSON),
+    );
+    const checkBody = Buffer.from(
+      JSON.stringify({ data: Array.from({ length: 20_000 }, () => entranceRow()) }),
+    );
+    const post = (path: string, body: Buffer) =>
+      request(app.url, 'POST', `/api/v1/entrances/${path}`, admin.token, body);
+
+    // What the test process was doing at each long delay: the service runs in it.
+    let phase = 'idle';
+    // Each stall over 20 ms, with the CPU time this thread spent in it (the rest: the machine gave the
+    // core to another process). `endUs` is on the monotonic clock of `node --cpu-prof` profiles.
+    const stalls: { ms: number; cpuMs: number; phase: string; endUs: number }[] = [];
+    let last = performance.now();
+    let lastCpu = process.threadCpuUsage();
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      const cpu = process.threadCpuUsage(lastCpu);
+      const ms = Math.round(now - last - 5);
+      if (ms > 20) {
+        const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+        stalls.push({ ms, cpuMs, phase, endUs: Number(process.hrtime.bigint() / 1000n) });
+      }
+      last = now;
+      lastCpu = process.threadCpuUsage();
+    }, 5);
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    let batchId: string;
+    let checked: Buffer;
+    let failuresCsv: Buffer;
+    try {
+      phase = 'import-rows request';
+      const accepted = await post('import-rows', importBody);
+      assert.equal(accepted.status, 202, accepted.body.toString());
+      batchId = (JSON.parse(accepted.body.toString()) as { batchId: string }).batchId;
+      phase = 'batch running';
+      const checking = post('check-rows', checkBody).then((res) => {
+        phase = phase === 'batch running' ? 'check-rows done, batch running' : phase;
+        return res;
+      });
+      // The front end's poll, every half second.
+      let status: JobStatus;
+      for (;;) {
+        const res = await request(app.url, 'GET', `/api/v1/jobs/${batchId}`, admin.token);
+        status = JSON.parse(res.body.toString()) as JobStatus;
+        if (status.status === 'completed' || status.status === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      phase = 'batch done';
+      const check = await checking;
+      assert.equal(check.status, 200, check.body.toString().slice(0, 300));
+      checked = check.body;
+      assert.equal(status.status, 'completed');
+      phase = 'reading reports';
+      const failures = await request(status.result!.reportUrls.failures!, 'GET', '', admin.token);
+      assert.equal(failures.status, 200);
+      failuresCsv = failures.body;
+    } finally {
+      histogram.disable();
+      clearInterval(sampler);
+    }
+
+    const worst = histogram.max / 1e6;
+    if (process.env.EVENT_LOOP_STALLS_FILE)
+      writeFileSync(process.env.EVENT_LOOP_STALLS_FILE, JSON.stringify(stalls));
+    const top = stalls.sort((a, b) => b.ms - a.ms).slice(0, 8);
+    console.log(
+      `      bodies: import-rows ${(importBody.length / 1e6).toFixed(1)} MB (${importRows.length} rows), check-rows ${(checkBody.length / 1e6).toFixed(1)} MB (20,000 rows); failures.csv ${(failuresCsv.length / 1e6).toFixed(1)} MB` +
+        `\n      event-loop delay: max ${worst.toFixed(1)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms` +
+        `\n      longest stalls: ${top.map((s) => `${s.ms} ms, ${s.cpuMs} ms CPU (${s.phase})`).join(', ') || 'none over 20 ms'}`,
+    );
+
+    // The work itself, checked once the measurement is over.
+    const outcomes = await outcomesOf(app, batchId);
+    assert.equal(outcomes.length, importRows.length);
+    assert.ok(outcomes.every((o) => o.outcome !== null));
+    const byLine = (line: number) => outcomes[line - 2];
+    assert.deepEqual(
+      outcomes.slice(0, valid.length).filter((o) => o.outcome !== 'success'),
+      [],
+      'every valid row imported',
+    );
+    hostile.forEach((_, i) => {
+      const outcome = byLine(valid.length + i + 2);
+      assert.equal(outcome.outcome, 'failure', `hostile row ${i}: ${JSON.stringify(outcome)}`);
+      assert.ok(outcome.message && outcome.message.length < 500, `hostile row ${i} has a short message`);
+    });
+    assert.doesNotMatch(failuresCsv.toString(), /native code/, 'prototype-named columns are plain columns');
+    const check = JSON.parse(checked.toString()) as { willBeCreated: unknown[]; wontBeCreated: unknown[] };
+    assert.equal(check.willBeCreated.length, 20_000);
+
+    // Judged on this thread's own CPU time in each stall, not the wall clock: on a shared machine the
+    // core may go to another process mid-turn, which says nothing about our code. A turn of the event
+    // loop that computes for MAX_DELAY_MS shows here whatever the machine does.
+    const worstCpu = Math.max(0, ...stalls.map((stall) => stall.cpuMs));
+    assert.ok(
+      worstCpu < MAX_DELAY_MS,
+      `the event loop computed for ${worstCpu} ms in one turn (wall-clock delay at worst ${worst.toFixed(1)} ms)`,
+    );
+  });
+});
