@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { stringify } from 'csv-stringify/sync';
+import { QUEUES } from '../../../api/lib/core/types';
+import { outcomesOf } from '../../support/imports';
+import { entranceRow } from '../../support/rows';
+import { type TestService, useTestService } from '../../support/testService';
+
+const IMPORT = '/api/v1/entrances/import-rows';
+const CHECK = '/api/v1/entrances/check-rows';
+const BOM = '\uFEFF';
+
+/** A CSV file of these rows, every column of any row in its header. */
+function csvOf(rows: Record<string, string>[], delimiter = ',', eol = '\n'): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return stringify(rows, {
+    header: true,
+    columns,
+    delimiter,
+    record_delimiter: eol === '\r\n' ? 'windows' : 'unix',
+  });
+}
+
+async function footprint(app: TestService) {
+  const [counts] = await app.query(
+    `SELECT (SELECT count(*)::int FROM t_job_batch) AS batches,
+            (SELECT count(*)::int FROM t_job_batch_row) AS staged,
+            (SELECT count(*)::int FROM t_entrance) AS entrances`,
+  );
+  return { ...counts, jobs: await app.countJobs(QUEUES.chunk) };
+}
+
+describe('Import rows: a CSV file as the body (text/csv)', () => {
+  const suite = useTestService({ settings: { import: { chunkSize: 3 } } });
+
+  const upload = (path: string, body: string, type = 'text/csv; charset=utf-8') =>
+    suite.app
+      .http()
+      .post(path)
+      .set('Authorization', `Bearer ${suite.admin.token}`)
+      .set('Content-Type', type)
+      .send(body);
+
+  it("imports a spreadsheet's file: BOM, semicolons, CRLF, accents, a line break in a quoted cell", async () => {
+    const rows = [
+      entranceRow({ 'rdfs:label': 'Grotte de l’Été', 'gn:alternateName': 'deux\r\nlignes; et virgules,' }),
+      entranceRow({ 'w3geo:latitude': '123' }),
+      entranceRow({ 'rdfs:label': 'Gouffre «Sud»' }),
+    ];
+    const res = await upload(IMPORT, BOM + csvOf(rows, ';', '\r\n'));
+    assert.equal(res.status, 202, res.text);
+    assert.equal(res.body.totalRows, 3);
+    const status = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
+    assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 1 });
+    // Lines are the file's: the first row's alternate name spans lines 2 and 3, so the next row is line 4.
+    assert.deepEqual(
+      (await outcomesOf(suite.app, status.batchId)).map((o) => [o.line, o.outcome, o.message]),
+      [
+        [2, 'success', null],
+        [4, 'failure', 'Invalid latitude: 123'],
+        [5, 'success', null],
+      ],
+    );
+    const names = await suite.app.query(
+      'SELECT name FROM t_name WHERE id_job_batch = $1 AND NOT is_main ORDER BY id',
+      [status.batchId],
+    );
+    assert.deepEqual(names, [{ name: 'deux\r\nlignes; et virgules,' }]);
+    const [{ columns }] = await suite.app.query('SELECT columns FROM t_job_batch WHERE id = $1', [
+      status.batchId,
+    ]);
+    assert.equal(columns[0], 'id', 'the byte-order mark is not part of the first column');
+  });
+
+  it('answers 400 with the line for a malformed file, a file with only a header, and creates nothing', async () => {
+    const before = await footprint(suite.app);
+    const header = csvOf([entranceRow()]).split('\n')[0];
+    const good = csvOf([entranceRow(), entranceRow()]).trimEnd();
+    const cases: [string, string, RegExp][] = [
+      [
+        'an unclosed quote',
+        `${good}\n"unclosed,x\n`,
+        /^The CSV file could not be read at line 4: a quoted cell is not closed\.$/,
+      ],
+      [
+        'more cells than the header',
+        `${good}\n${'x,'.repeat(40)}x\n`,
+        /^The CSV file could not be read at line 4: the row has 41 cells but the header has \d+ columns\.$/,
+      ],
+      ['a header only', `${header}\n`, /^The CSV file has a header but no rows\.$/],
+      ['nothing', '', /^The CSV file is empty\.$/],
+      [
+        'a first row missing columns',
+        'id,rdf:type\nx,y\n',
+        /^Columns missing: dct:rights\/cc:attributionName/,
+      ],
+    ];
+    for (const [what, body, message] of cases) {
+      for (const path of [IMPORT, CHECK]) {
+        const res = await upload(path, body);
+        assert.equal(res.status, 400, `${what} (${path}): ${res.text}`);
+        assert.match(res.body.message, message, what);
+      }
+    }
+    assert.deepEqual(await footprint(suite.app), before);
+  });
+
+  it('checks a CSV file like its JSON rows, and sums up a file too large to echo with ?summary=true', async () => {
+    const first = entranceRow({ id: 'csv-check-1' });
+    const rows = [
+      first,
+      entranceRow({ 'gn:countryCode': 'ZZ' }),
+      { ...first, 'rdfs:label': 'again' },
+      entranceRow(),
+    ];
+    const checked = await upload(CHECK, csvOf(rows, ';'));
+    assert.equal(checked.status, 200, checked.text);
+    assert.deepEqual(checked.body.wontBeCreated, [{ line: 3, message: 'Unknown country code: ZZ' }]);
+    assert.deepEqual(
+      [
+        checked.body.willBeCreated.map((r: { id: string }) => r.id),
+        checked.body.willBeCreatedAsDuplicates.length,
+      ],
+      [[rows[0].id, rows[3].id], 1],
+    );
+    const summary = await upload(`${CHECK}?summary=true`, csvOf(rows));
+    assert.equal(summary.status, 200);
+    assert.deepEqual(summary.body, {
+      counts: { willBeCreated: 2, willBeCreatedAsDuplicates: 1, wontBeCreated: 1 },
+      wontBeCreated: [{ line: 3, message: 'Unknown country code: ZZ' }],
+    });
+    const json = await suite.app
+      .http()
+      .post(`${CHECK}?summary=true`)
+      .set('Authorization', `Bearer ${suite.admin.token}`)
+      .send({ data: rows });
+    assert.deepEqual(json.body, summary.body, 'the same answer from the JSON form');
+    const bad = await upload(`${CHECK}?summary=maybe`, csvOf(rows));
+    assert.equal(bad.status, 400);
+  });
+
+  it('answers 415 for a body that is neither JSON nor CSV, and 413 past the size limit', async () => {
+    for (const path of [IMPORT, CHECK]) {
+      const res = await upload(path, 'id=1&x=2', 'application/x-www-form-urlencoded');
+      assert.equal(res.status, 415, path);
+      assert.deepEqual(res.body, {
+        message: 'Send the rows as JSON ({ "data": [...] }, application/json) or as a CSV file (text/csv).',
+      });
+    }
+  });
+});
+
+describe('Import rows: a CSV file past the size limit', () => {
+  const suite = useTestService({ settings: { import: { maxBodyBytes: '64kb' } } });
+
+  it('answers 413 while reading, naming the limit, and creates nothing', async () => {
+    const rows = Array.from({ length: 1000 }, () => entranceRow());
+    const res = await suite.app
+      .http()
+      .post(IMPORT)
+      .set('Authorization', `Bearer ${suite.admin.token}`)
+      .set('Content-Type', 'text/csv')
+      .send(csvOf(rows));
+    assert.equal(res.status, 413, `${csvOf(rows).length} bytes: ${res.text}`);
+    assert.deepEqual(res.body, {
+      message: 'Request body is larger than the 64kb limit. Split the file into smaller imports.',
+    });
+    const [{ n }] = await suite.app.query('SELECT count(*)::int AS n FROM t_job_batch_row');
+    assert.equal(n, 0);
+  });
+});
