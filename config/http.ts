@@ -22,7 +22,6 @@ export = {
         'bodyParser',
         'compress',
         'localUploads',
-        'vendorFiles',
         'docsFiles',
         'router',
         'www',
@@ -33,9 +32,7 @@ export = {
       decodablePath: decodablePath(),
       bodyParser: jsonBody(),
       localUploads: localUploads(),
-      // The browser-side CSV parser of the admin page, from node_modules: no CDN.
-      vendorFiles: packageFiles('/vendor', packageDir('papaparse')),
-      // Swagger UI's scripts and styles for /api/v1/docs, from node_modules as well.
+      // Swagger UI's scripts and styles for /api/v1/docs, from node_modules: no CDN.
       docsFiles: packageFiles('/api/v1/docs', packageDir('swagger-ui-dist')),
     },
     // Only behind a proxy that sets X-Forwarded-For: otherwise a client could choose its own address,

@@ -5,9 +5,10 @@ import { state } from './state.js';
 
 export const API = Object.freeze({
   login: '/api/v1/login',
+  /** POST the file (text/csv): 202, the batch is queued. */
   importRows: '/api/v1/entrances/import-rows',
-  /** The dry run: the same body as importRows, 200 with the rows in three lists; writes nothing. */
-  checkRows: '/api/v1/entrances/check-rows',
+  /** The dry run of the same file: 200 with the three counts and the first failures; writes nothing. */
+  checkRowsSummary: '/api/v1/entrances/check-rows?summary=true',
   /** GET ?batchId&limit&skip: a page of duplicates (206 + Content-Range when more exist); DELETE ?id&id. */
   duplicates: '/api/v1/entrance-duplicates',
   /** @param {number} id GET: the duplicate with the entrance it matched; DELETE: 204 */
@@ -79,12 +80,22 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  */
 
 /**
- * POST /api/v1/entrances/check-rows, 200: the rows as import-rows would classify them now.
- * @typedef {object} CheckResult
- * @property {unknown[]} willBeCreated
- * @property {unknown[]} willBeCreatedAsDuplicates
- * @property {{ line: number, message: string }[]} wontBeCreated line i + 2 is the row at index i
+ * POST /api/v1/entrances/check-rows?summary=true, 200: how import-rows would classify the file's rows
+ * now. Built by readCheckSummary from the body.
+ * @typedef {object} CheckSummary
+ * @property {{ willBeCreated: number, willBeCreatedAsDuplicates: number, wontBeCreated: number }} counts
+ * @property {{ line: number, message: string }[]} wontBeCreated the first failures (at most 100), by
+ *   the line of the file where each row begins
  */
+
+/**
+ * The rows of a checked file, as the server counted them (a blank line is no row).
+ * @param {CheckSummary} result
+ * @returns {number}
+ */
+export function checkedRows({ counts }) {
+  return counts.willBeCreated + counts.willBeCreatedAsDuplicates + counts.wontBeCreated;
+}
 
 /**
  * An item of GET /api/v1/notifications (Grottocenter's shape; only the fields the page reads).
@@ -100,6 +111,8 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  * @typedef {object} RequestOptions
  * @property {string} [method]
  * @property {unknown} [body] sent as JSON
+ * @property {{ file: Blob, type: string }} [upload] a file sent as it is, with this Content-Type: the
+ *   browser reads it from disk as it sends it
  * @property {boolean} [auth] send the session's token (default true)
  * @property {AbortSignal} [signal]
  */
@@ -107,23 +120,32 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
 export class NetworkError extends Error {}
 
 /**
- * One fetch with JSON in and out. Resolves with { status, ok, body } for every HTTP answer, so each
- * caller decides what a status means to it; rejects with NetworkError when there is no answer.
+ * One fetch with JSON (or a file) in and JSON out. Resolves with { status, ok, body } for every HTTP
+ * answer, so each caller decides what a status means to it; rejects with NetworkError when there is
+ * no answer.
  * @param {string} url
  * @param {RequestOptions} [options]
  * @returns {Promise<ApiResponse>}
  */
-export async function request(url, { method = 'GET', body, auth = true, signal } = {}) {
+export async function request(url, { method = 'GET', body, upload, auth = true, signal } = {}) {
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  /** @type {BodyInit | undefined} */
+  let payload;
+  if (upload) {
+    headers['Content-Type'] = upload.type;
+    payload = upload.file;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
   if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
   let response;
   try {
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: payload,
       signal,
       // Status and notification reads must reach the server each time, never a cached copy.
       cache: 'no-store',

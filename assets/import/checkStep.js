@@ -1,15 +1,18 @@
 // @ts-check
 /**
- * The check step: once a file is chosen, the page reads it and sends every row of it to the dry run
- * (POST /api/v1/entrances/check-rows), then shows what an import would do (three counts and the first
- * rows that would fail, by line) before offering the import. Choosing another file starts over.
+ * The check step: once a file is chosen, the page sends the file itself to the dry run
+ * (POST /api/v1/entrances/check-rows?summary=true, text/csv), then shows what an import would do (three
+ * counts and the first rows that would fail, by line) before offering the import. Choosing another
+ * file starts over.
  *
- * All the rows of the file are sent, never a subset, so the line numbers the server gives are the
- * file's (row i is line i + 2); the import then sends the very same rows.
+ * The browser sends the file from disk: the page never holds it, so a file of a million rows checks
+ * like a small one. Before sending, the page streams it once to name its encoding (csv.js); the server
+ * reads and parses it, numbering rows by the file's lines; the import then sends the very same file in
+ * the same encoding.
  */
 
-import { API, NetworkError, request } from './api.js';
-import { csvReaderLoaded, fileProblem, readCsvFile } from './csv.js';
+import { API, checkedRows, NetworkError, request } from './api.js';
+import { csvContentType, detectCharset, fileProblem, readIds, stillReadable } from './csv.js';
 import { clearError, el, focusIfLost, show, showError } from './dom.js';
 import { plural, toCount } from './format.js';
 import { rowsRefusalMessage } from './messages.js';
@@ -17,7 +20,7 @@ import { setParseNotice, updateImportButton } from './render.js';
 import { expireSession } from './session.js';
 import { forgetCheck, state } from './state.js';
 
-/** @typedef {import('./api.js').CheckResult} CheckResult */
+/** @typedef {import('./api.js').CheckSummary} CheckSummary */
 /** @typedef {import('./api.js').JsonBody} JsonBody */
 
 /** Failures listed in the table; the failures report of the import lists every one. */
@@ -57,8 +60,8 @@ function setCheckStatus(text) {
 }
 
 /**
- * Reads the file and asks the server what an import of it would do. Resolves once it has answered
- * (or failed, saying why); the answer of a check made stale meanwhile is dropped.
+ * Finds the file's encoding and asks the server what an import of it would do. Resolves once it has
+ * answered (or failed, saying why); the answer of a check made stale meanwhile is dropped.
  * @param {File | undefined} file
  * @returns {Promise<void>}
  */
@@ -67,10 +70,6 @@ export async function checkFile(file) {
   const problem = fileProblem(file);
   if (problem) {
     showError(problem);
-    return;
-  }
-  if (!csvReaderLoaded()) {
-    showError('The CSV reader did not load. Reload the page and try again.');
     return;
   }
   const chosen = /** @type {File} */ (file);
@@ -98,12 +97,13 @@ export async function checkFile(file) {
  * @param {() => boolean} current false once the check is stale
  */
 async function readAndCheck(file, current) {
-  let read;
+  let charset;
   try {
-    read = await readCsvFile(file);
+    charset = await detectCharset(file);
   } catch (error) {
     if (!current()) return;
     setCheckStatus('');
+    letGoOfFile();
     const reason = /** @type {{ message?: unknown } | null | undefined} */ (error)?.message;
     showError(
       `The file could not be read: ${reason || 'unknown error'}. If it was changed since you chose it, choose it again.`,
@@ -111,20 +111,22 @@ async function readAndCheck(file, current) {
     return;
   }
   if (!current()) return;
-  if (read.problem) {
-    setCheckStatus('');
-    showError(read.problem);
-    return;
-  }
-  setParseNotice(read.notes.join(' '));
-  setCheckStatus(`Checking ${plural(read.rows.length, 'row')} of “${file.name}” with the server…`);
+  setParseNotice(
+    charset === 'windows-1252'
+      ? 'The file is not UTF-8; it is sent as Windows-1252 (Excel’s plain CSV format). Check that accents look right in the imported entrances.'
+      : '',
+  );
+  setCheckStatus(`Checking “${file.name}” (${formatSize(file.size)}) with the server…`);
   let response;
   try {
-    response = await request(API.checkRows, { method: 'POST', body: { data: read.rows } });
+    response = await request(API.checkRowsSummary, {
+      method: 'POST',
+      upload: { file, type: csvContentType(charset) },
+    });
   } catch (error) {
     if (!current()) return;
     setCheckStatus('');
-    showError(error instanceof NetworkError ? error.message : 'The check request failed unexpectedly.');
+    showError(await uploadFailure(file, error, 'The check request failed unexpectedly.'));
     return;
   }
   if (!current()) return;
@@ -132,7 +134,7 @@ async function readAndCheck(file, current) {
     expireSession();
     return;
   }
-  const result = response.ok ? readCheckResult(response.body) : null;
+  const result = response.ok ? readCheckSummary(response.body) : null;
   if (!result) {
     setCheckStatus('');
     showError(
@@ -142,26 +144,70 @@ async function readAndCheck(file, current) {
     );
     return;
   }
-  state.check = { file, rows: read.rows, result };
-  renderCheck(file, read.rows, result);
+  const shown = result.wontBeCreated.slice(0, SHOWN_FAILURES);
+  // The ids only help find the rows: without them (a file that can no longer be read), lines do.
+  const ids = await readIds(
+    file,
+    charset,
+    shown.map(({ line }) => line),
+  ).catch(() => new Map());
+  if (!current()) return;
+  state.check = { file, charset, result };
+  renderCheck(file, result, ids);
 }
 
 /**
- * @param {JsonBody} body
- * @returns {CheckResult | null}
+ * Why an upload of the file got no answer: the file changed on disk since it was chosen (the browser
+ * then stops sending it), or the network.
+ * @param {File} file
+ * @param {unknown} error what the request threw
+ * @param {string} otherwise the message for an error that is neither
+ * @returns {Promise<string>}
  */
-function readCheckResult(body) {
-  if (
-    !body ||
-    !Array.isArray(body.willBeCreated) ||
-    !Array.isArray(body.willBeCreatedAsDuplicates) ||
-    !Array.isArray(body.wontBeCreated)
-  ) {
-    return null;
+export async function uploadFailure(file, error, otherwise) {
+  if (!(await stillReadable(file))) {
+    letGoOfFile();
+    return `“${file.name}” can no longer be read: it was probably changed since you chose it. Choose it again.`;
   }
+  return error instanceof NetworkError ? error.message : otherwise;
+}
+
+/**
+ * Empties the file input once its file cannot be read: the browser would not see choosing the same
+ * file again (the same path) as a new choice, and would keep the unreadable copy.
+ */
+function letGoOfFile() {
+  el['csv-file'].value = '';
+}
+
+/**
+ * "12.3 MB", "850 KB".
+ * @param {number} bytes
+ * @returns {string}
+ */
+function formatSize(bytes) {
+  if (bytes < 1000) return plural(bytes, 'byte');
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/**
+ * The `?summary=true` answer: the three counts and the first failures by line.
+ * @param {JsonBody} body
+ * @returns {CheckSummary | null}
+ */
+function readCheckSummary(body) {
+  const counts = body?.counts;
+  if (!counts || typeof counts !== 'object' || !Array.isArray(body.wontBeCreated)) return null;
+  const { willBeCreated, willBeCreatedAsDuplicates, wontBeCreated } = /** @type {Record<string, unknown>} */ (
+    counts
+  );
   return {
-    willBeCreated: body.willBeCreated,
-    willBeCreatedAsDuplicates: body.willBeCreatedAsDuplicates,
+    counts: {
+      willBeCreated: toCount(willBeCreated),
+      willBeCreatedAsDuplicates: toCount(willBeCreatedAsDuplicates),
+      wontBeCreated: toCount(wontBeCreated),
+    },
     wontBeCreated: body.wontBeCreated.map((item) => ({
       line: toCount(item?.line),
       message: typeof item?.message === 'string' ? item.message : 'No reason given.',
@@ -171,48 +217,51 @@ function readCheckResult(body) {
 
 /**
  * @param {File} file
- * @param {Record<string, unknown>[]} rows
- * @param {CheckResult} result
+ * @param {CheckSummary} result
+ * @param {Map<number, string>} ids the `id` of the failing rows shown, by line
  */
-function renderCheck(file, rows, result) {
-  const created = result.willBeCreated.length;
-  const duplicates = result.willBeCreatedAsDuplicates.length;
-  const failures = result.wontBeCreated.length;
+function renderCheck(file, result, ids) {
+  const {
+    willBeCreated: created,
+    willBeCreatedAsDuplicates: duplicates,
+    wontBeCreated: failures,
+  } = result.counts;
   el['check-created'].textContent = String(created);
   el['check-duplicates'].textContent = String(duplicates);
   el['check-failures'].textContent = String(failures);
-  renderFailures(rows, result.wontBeCreated);
+  renderFailures(result.wontBeCreated, failures, ids);
   show(el['check-result']);
   setCheckStatus(
     `Check of “${file.name}” complete: ${created} will be created, ${duplicates} will be duplicates, ` +
-      `${failures} won’t be created. Nothing has been imported yet; Import sends all ${plural(rows.length, 'row')}.`,
+      `${failures} won’t be created. Nothing has been imported yet; Import sends all ${plural(checkedRows(result), 'row')}.`,
   );
 }
 
 /**
  * The first failures, one table row each: the line, the row's `id` (from the file), the reason.
- * @param {Record<string, unknown>[]} rows
- * @param {CheckResult['wontBeCreated']} failures
+ * @param {CheckSummary['wontBeCreated']} failures the first ones, in line order
+ * @param {number} total how many rows fail in all
+ * @param {Map<number, string>} ids
  */
-function renderFailures(rows, failures) {
+function renderFailures(failures, total, ids) {
   const shown = failures.slice(0, SHOWN_FAILURES);
   el['check-failure-rows'].replaceChildren(
     ...shown.map(({ line, message }) => {
-      const id = rows[line - 2]?.id;
+      const id = ids.get(line);
       return tableRow([String(line), typeof id === 'string' && id.trim() ? id : '—', message]);
     }),
   );
   el['check-failure-caption'].textContent =
-    failures.length > shown.length
-      ? `The first ${shown.length} of ${failures.length} rows that won’t be created`
-      : `Rows that won’t be created (${failures.length})`;
-  const more = failures.length - shown.length;
+    total > shown.length
+      ? `The first ${shown.length} of ${total} rows that won’t be created`
+      : `Rows that won’t be created (${total})`;
+  const more = total - shown.length;
   el['check-more'].textContent =
     more > 0
       ? `…and ${plural(more, 'more row')} not shown. The failures report of the import lists every one, ready to fix and import again.`
       : '';
   show(el['check-more'], more > 0);
-  show(el['check-failure-block'], failures.length > 0);
+  show(el['check-failure-block'], total > 0);
 }
 
 /**

@@ -1,30 +1,30 @@
 // @ts-check
 /**
- * The chosen file, read in the browser: checks that it can be a CSV file, decodes it, finds its
- * separator, parses it with Papa Parse, and words what could not be parsed.
+ * The chosen file, as the page handles it without ever holding it: the server reads and parses the
+ * file itself (POST text/csv, sent from disk by the browser), so the page only finds out what the
+ * server cannot, streaming the file a piece at a time:
+ * - its encoding, named in the upload's `charset`: a UTF-16 byte-order mark, else UTF-8 when every
+ *   byte is valid UTF-8, else Windows-1252, which is what Excel's plain "CSV" format writes in Western
+ *   locales;
+ * - after the check, the `id` cell of the few failing lines it shows (the server names a failure by its
+ *   line only).
  *
  * Files come from Karstlink exports and from spreadsheets: a failures.csv opened in Excel or
  * LibreOffice, fixed and saved again comes back with a byte-order mark, `;` as separator (French or
- * German locales), CRLF line ends, or in Windows-1252 (Excel's plain "CSV" format), plus the report's
- * `line` and `message` columns, which are sent like any other column (the server ignores them).
- *
- * Line numbers are the file's: the row at index i is line i + 2 (line 1 is the header), as on the
- * server and in a spreadsheet's row numbers. So no row inside the file is ever dropped, not even a
- * blank one; only the blank rows after the last data row are (they shift no number).
+ * German locales), CRLF line ends, or in Windows-1252, plus the report's `line` and `message`
+ * columns, which are sent like any other column (the server ignores them).
  */
 
-import { plural } from './format.js';
-
 const CSV_TYPES = new Set(['text/csv', 'application/vnd.ms-excel']);
-/** Separators a spreadsheet may write, in order of preference on a tie. */
+/** Separators a spreadsheet may write, in the server's order of preference on a tie. */
 const SEPARATORS = [',', ';', '\t', '|'];
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
 
 /**
- * The rows of a file, or why it cannot be sent.
- * @typedef {object} ReadFile
- * @property {Record<string, unknown>[]} rows every row, line i + 2 at index i
- * @property {string | null} problem a message when the file cannot be sent
- * @property {string[]} notes what the user should know about rows that were read
+ * An encoding the server reads a CSV file in (the `charset` of `text/csv`).
+ * @typedef {'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be'} Charset
  */
 
 /**
@@ -43,171 +43,228 @@ export function fileProblem(file) {
   return null;
 }
 
-/** True when /vendor/papaparse.min.js has loaded and defined the global `Papa`. */
-export function csvReaderLoaded() {
-  return typeof window.Papa?.parse === 'function';
-}
-
 /**
- * The file's text. A byte-order mark picks the encoding and is dropped (TextDecoder consumes it), so
- * it never ends up in the first column's name; without one, UTF-8 when the bytes are valid UTF-8,
- * otherwise Windows-1252, which is what Excel's plain "CSV" format writes in Western locales.
- * @param {ArrayBuffer} buffer
- * @returns {{ text: string, legacy: boolean }} legacy: read as Windows-1252
- */
-export function decodeCsv(buffer) {
-  const bytes = new Uint8Array(buffer);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe)
-    return { text: new TextDecoder('utf-16le').decode(bytes), legacy: false };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    return { text: new TextDecoder('utf-16be').decode(bytes), legacy: false };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), legacy: false };
-  } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), legacy: true };
-  }
-}
-
-/**
- * The separator of the header line: the candidate found most often outside quotes (column names hold
- * none of them). Papa's own guess compares field counts over the first rows, which a `;` file whose
- * cells hold commas (descriptions, decimal commas) can mislead. ',' when the line has none of them.
- * @param {string} text
+ * The Content-Type of an upload of the file.
+ * @param {Charset} charset
  * @returns {string}
  */
-export function detectSeparator(text) {
-  /** @type {Map<string, number>} */
-  const counts = new Map(SEPARATORS.map((separator) => [separator, 0]));
-  let quoted = false;
-  for (const char of text.replace(/^\uFEFF/, '')) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && (char === '\n' || char === '\r')) break;
-    else if (!quoted && counts.has(char)) counts.set(char, (counts.get(char) ?? 0) + 1);
-  }
-  let best = ',';
-  for (const separator of SEPARATORS) {
-    if ((counts.get(separator) ?? 0) > (counts.get(best) ?? 0)) best = separator;
-  }
-  return best;
+export function csvContentType(charset) {
+  return `text/csv; charset=${charset}`;
 }
 
 /**
- * Reads, decodes and parses the file. Call only once csvReaderLoaded() is true.
+ * The file's encoding. A UTF-16 byte-order mark names it; otherwise the whole file is streamed through
+ * a strict UTF-8 decoder, which stops at the first byte that is not UTF-8 (a UTF-8 byte-order mark is
+ * UTF-8 like the rest). Rejects when the file cannot be read (e.g. it changed since it was chosen).
  * @param {File} file
- * @returns {Promise<ReadFile>}
+ * @returns {Promise<Charset>}
  */
-export async function readCsvFile(file) {
-  const { text, legacy } = decodeCsv(await file.arrayBuffer());
-  const results = /** @type {PapaParse} */ (window.Papa).parse(text.replace(/^\uFEFF/, ''), {
-    header: true,
-    delimiter: detectSeparator(text),
-    skipEmptyLines: false,
-  });
-  const rows = cleanRows(Array.isArray(results.data) ? results.data : []);
-  let end = rows.length;
-  while (end > 0 && isBlankRow(rows[end - 1])) end -= 1;
-  const kept = rows.slice(0, end);
-  // Errors about the dropped trailing rows (a final line break, empty `;;;` rows) are no concern.
-  const errors = (Array.isArray(results.errors) ? results.errors : []).filter(
-    (error) => !Number.isInteger(error.row) || /** @type {number} */ (error.row) < end,
-  );
-  const problem = parseProblem(kept, errors);
-  if (problem) return { rows: kept, problem, notes: [] };
-  const notes = [fieldMismatchNote(kept, errors), blankRowsNote(kept)];
-  if (legacy) {
-    notes.unshift(
-      'The file is not UTF-8; it was read as Windows-1252 (Excel’s plain CSV format). Check that accents look right in the failures below.',
-    );
+export async function detectCharset(file) {
+  const start = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  if (start[0] === 0xff && start[1] === 0xfe) return 'utf-16le';
+  if (start[0] === 0xfe && start[1] === 0xff) return 'utf-16be';
+  const reader = file
+    .stream()
+    .pipeThrough(new TextDecoderStream('utf-8', { fatal: true }))
+    .getReader();
+  try {
+    for (;;) {
+      if ((await reader.read()).done) return 'utf-8';
+    }
+  } catch (error) {
+    // The decoder's error is a TypeError; anything else is the file's own (unreadable) and is passed on.
+    if (error instanceof TypeError) return 'windows-1252';
+    throw error;
+  } finally {
+    reader.releaseLock();
   }
-  return { rows: kept, problem: null, notes: notes.filter(Boolean) };
 }
 
 /**
- * A row whose every cell is empty or blank: a blank line, or a spreadsheet's `;;;` row.
- * @param {Record<string, unknown>} row
- * @returns {boolean}
+ * Whether the file can still be read: a file changed on disk since it was chosen cannot, and an upload
+ * of it fails like a lost connection would.
+ * @param {File} file
+ * @returns {Promise<boolean>}
  */
-function isBlankRow(row) {
-  return Object.values(row).every((value) => typeof value !== 'string' || value.trim() === '');
+export async function stillReadable(file) {
+  try {
+    await file.slice(0, 1).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Papa counts a quote error's row from the header line but a field-count error's row from the first
- * data line; both become the 1-based file line the server would give that row.
- * @param {PapaParseError} error
+ * The `id` cell of the records that begin at these lines, as the server numbers them (line 1 is the
+ * first line of the file; CRLF, LF and a lone CR each end one, also inside quoted cells). The file is
+ * streamed up to the last of them and only those cells are kept. A line not found, or a file without
+ * an `id` column, is left out of the answer. The file is one the server has read, so it is well formed.
+ * @param {File} file
+ * @param {Charset} charset
+ * @param {number[]} lines
+ * @returns {Promise<Map<number, string>>}
+ */
+export async function readIds(file, charset, lines) {
+  const scanner = new IdScanner(new Set(lines), Math.max(0, ...lines));
+  if (scanner.done) return scanner.ids;
+  const reader = file.stream().pipeThrough(new TextDecoderStream(charset)).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        scanner.end();
+        break;
+      }
+      scanner.feed(value);
+      if (scanner.done) break;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return scanner.ids;
+}
+
+/**
+ * Finds the `id` cells of some lines in a CSV text fed a piece at a time: the header is the first
+ * record that is not blank, its separator the one of SEPARATORS found most often on it outside quotes
+ * (the server's rule). Holds the header and the cell being read, nothing else of the file.
+ */
+class IdScanner {
+  /**
+   * @param {Set<number>} wanted
+   * @param {number} last the last wanted line: nothing after it is read
+   */
+  constructor(wanted, last) {
+    this.wanted = wanted;
+    this.last = last;
+    /** @type {Map<number, string>} */
+    this.ids = new Map();
+    this.done = last < 2;
+    /** Text before the separator is known: up to the end of the header line. */
+    this.head = '';
+    /** @type {number | null} the separator's code, once the header line is known */
+    this.separator = null;
+    /** @type {number | null} the id column's index, once the header is read */
+    this.idColumn = null;
+    /** The physical line being read, and the one where the current record began. */
+    this.line = 1;
+    this.recordLine = 1;
+    this.quoted = false;
+    this.afterCr = false;
+    this.column = 0;
+    /** Whether the current cell is kept: every cell before the header, then a wanted record's id. */
+    this.keep = true;
+    this.cell = '';
+    /** @type {string[]} the cells of a record before the header, kept to tell a blank record */
+    this.cells = [];
+  }
+
+  /** @param {string} text */
+  feed(text) {
+    if (this.separator === null) {
+      this.head += text;
+      const separator = headerSeparator(this.head);
+      if (separator === null) return;
+      this.separator = separator.charCodeAt(0);
+      text = this.head;
+      this.head = '';
+    }
+    this.scan(text);
+  }
+
+  /** The file ended: its last record may have no line end. */
+  end() {
+    if (this.separator === null) {
+      this.separator = (headerSeparator(`${this.head}\n`) ?? ',').charCodeAt(0);
+      this.scan(this.head);
+    }
+    if (!this.done) this.endRecord(this.line + 1);
+  }
+
+  /** @param {string} text */
+  scan(text) {
+    for (let i = 0; i < text.length && !this.done; i++) {
+      const code = text.charCodeAt(i);
+      const crlf = code === LF && this.afterCr;
+      this.afterCr = code === CR;
+      if (code === QUOTE) this.quoted = !this.quoted;
+      else if (code === CR || code === LF) {
+        if (!crlf) this.line++;
+        if (!this.quoted) {
+          if (!crlf) this.endRecord(this.line);
+          continue;
+        }
+      } else if (code === this.separator && !this.quoted) {
+        this.endCell();
+        continue;
+      }
+      if (this.keep) this.cell += text[i];
+    }
+  }
+
+  endCell() {
+    if (this.idColumn === null) this.cells.push(unquote(this.cell));
+    else if (this.keep) this.ids.set(this.recordLine, unquote(this.cell));
+    this.cell = '';
+    this.column++;
+    this.keep = this.keeps();
+  }
+
+  /** @param {number} next the line where the next record begins */
+  endRecord(next) {
+    this.endCell();
+    if (this.idColumn === null && this.cells.some((cell) => cell.trim() !== '')) {
+      this.idColumn = this.cells.indexOf('id');
+      // No id column: no id to find.
+      if (this.idColumn === -1) this.done = true;
+    }
+    this.cells = [];
+    if (this.recordLine >= this.last) this.done = true;
+    this.recordLine = next;
+    this.column = 0;
+    this.keep = this.keeps();
+  }
+
+  /** Whether the cell that begins now is kept. */
+  keeps() {
+    if (this.idColumn === null) return true;
+    return this.column === this.idColumn && this.wanted.has(this.recordLine);
+  }
+}
+
+/**
+ * A cell as written (the file is well formed): a quoted one loses its quotes and its doubled quotes.
+ * @param {string} raw
  * @returns {string}
  */
-function describeParseError(error) {
-  const headerOffset = error.type === 'Quotes' ? 1 : 2;
-  const where = Number.isInteger(error.row)
-    ? ` at line ${/** @type {number} */ (error.row) + headerOffset}`
-    : '';
-  return `${error.message || error.code || 'unknown error'}${where}`;
+function unquote(raw) {
+  return raw.startsWith('"') ? raw.slice(1, -1).replaceAll('""', '"') : raw;
 }
 
 /**
- * A message when the parsed file cannot be sent. Quote errors make row boundaries unreliable, so
- * they stop the import; a row with too many or too few fields is left for the server to report.
- * @param {Record<string, unknown>[]} rows
- * @param {PapaParseError[]} errors
+ * The separator of the header line, the first line with something else than spaces and separators on
+ * it; null while that line is not complete in `text`.
+ * @param {string} text
  * @returns {string | null}
  */
-function parseProblem(rows, errors) {
-  const quoteError = errors.find((error) => error.type === 'Quotes');
-  if (quoteError) {
-    return `The file could not be read as CSV: ${describeParseError(quoteError)}. Check for an unmatched double quote (").`;
-  }
-  if (rows.length === 0) {
-    return errors.length
-      ? `The file could not be read as CSV: ${describeParseError(errors[0])}.`
-      : 'The file has no data rows: only a header line, or nothing at all.';
+function headerSeparator(text) {
+  const counts = SEPARATORS.map(() => 0);
+  let quoted = false;
+  let content = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    if (quoted) continue;
+    const separator = SEPARATORS.indexOf(char);
+    if (separator !== -1) counts[separator]++;
+    else if (char === '\n' || char === '\r') {
+      if (content) {
+        let best = 0;
+        for (let i = 1; i < SEPARATORS.length; i++) if (counts[i] > counts[best]) best = i;
+        return SEPARATORS[best];
+      }
+      counts.fill(0);
+    } else if (char !== ' ' && char !== '\uFEFF') content = true;
   }
   return null;
-}
-
-/**
- * A note about rows whose field count differs from the header (blank rows have their own note).
- * @param {Record<string, unknown>[]} rows
- * @param {PapaParseError[]} errors
- * @returns {string} '' when there are none
- */
-function fieldMismatchNote(rows, errors) {
-  const mismatched = errors.filter(
-    (error) =>
-      error.type === 'FieldMismatch' &&
-      !(Number.isInteger(error.row) && isBlankRow(rows[Number(error.row)] ?? {})),
-  );
-  if (mismatched.length === 0) return '';
-  return (
-    `${plural(mismatched.length, 'row')} had a different number of fields than the header ` +
-    `(first: ${describeParseError(mismatched[0])}). They are sent as read; the check lists any that cannot be imported.`
-  );
-}
-
-/**
- * @param {Record<string, unknown>[]} rows
- * @returns {string} '' when no row is blank
- */
-function blankRowsNote(rows) {
-  const lines = [];
-  for (let index = 0; index < rows.length; index++) if (isBlankRow(rows[index])) lines.push(index + 2);
-  if (lines.length === 0) return '';
-  const shown = lines.slice(0, 5).join(', ');
-  return (
-    `${plural(lines.length, 'blank row')} (line ${shown}${lines.length > 5 ? '…' : ''}) ` +
-    'are kept so that line numbers stay those of the file; they cannot be imported.'
-  );
-}
-
-/**
- * Papa puts surplus fields under `__parsed_extra`; they have no column, so they are not sent.
- * @param {Record<string, unknown>[]} rows
- * @returns {Record<string, unknown>[]}
- */
-export function cleanRows(rows) {
-  return rows.map((row) => {
-    if (!Object.hasOwn(row, '__parsed_extra')) return row;
-    const { __parsed_extra: _extra, ...rest } = row;
-    return rest;
-  });
 }

@@ -5,9 +5,8 @@
  * links and the completion notification; review the duplicates an import recorded; and keep an eye
  * on unread notifications in the header.
  *
- * The entry module, loaded after /vendor/papaparse.min.js, which defines the global `Papa`; it wires
- * the page's events. Every piece of server-provided text goes into the page through textContent,
- * never innerHTML.
+ * The entry module: it wires the page's events. Every piece of server-provided text goes into the
+ * page through textContent, never innerHTML.
  */
 
 import { onFileChosen, onRecheck } from './checkStep.js';

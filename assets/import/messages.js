@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * What the page says when the server refuses a file: one wording per status, shared by the check and
- * the import (they have the same checks, in the same order: 401, 403, 400, 413). A 401 never gets
- * here: it ends the session.
+ * the import (they have the same checks, in the same order: 401, 403, 415, 400, 413). A 401 never
+ * gets here: it ends the session.
  */
 
 import { serverMessage } from './api.js';
@@ -17,6 +17,8 @@ import { serverMessage } from './api.js';
 export function rowsRefusalMessage(step, { status, body }) {
   const message = serverMessage(body);
   if (status === 400) return `The file was rejected: ${message || 'the request was not valid.'}`;
+  // The file's encoding, as the page named it, is one the server cannot read.
+  if (status === 415) return `The file was rejected: ${message || 'the server cannot read it.'}`;
   if (status === 403) {
     const what = step === 'check' ? 'check and import' : 'import';
     return `Only administrators can ${what} entrances.${message ? ` ${message}` : ''}`;

@@ -5,7 +5,7 @@
  * through textContent, never innerHTML.
  */
 
-import { FINAL_STATUSES } from './api.js';
+import { checkedRows, FINAL_STATUSES } from './api.js';
 import { el, show } from './dom.js';
 import { plural, toCount } from './format.js';
 import { state } from './state.js';
@@ -29,7 +29,7 @@ export function updateImportButton() {
   button.disabled = busy;
   if (state.importing) button.textContent = 'Importing…';
   else if (state.checking) button.textContent = 'Checking…';
-  else if (state.check) button.textContent = `Import ${plural(state.check.rows.length, 'row')}`;
+  else if (state.check) button.textContent = `Import ${plural(checkedRows(state.check.result), 'row')}`;
   else button.textContent = 'Check file';
   el['import-form'].setAttribute('aria-busy', String(busy));
   el['recheck-button'].disabled = busy;

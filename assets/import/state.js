@@ -15,12 +15,12 @@
  */
 
 /**
- * A file the server has checked: the rows sent (imported as they are, so that what is imported is
- * what was checked) and the answer.
+ * A file the server has checked: the file and the encoding it was sent in (imported the same way, so
+ * that what is imported is what was checked) and the answer.
  * @typedef {object} CheckedFile
  * @property {File} file
- * @property {Record<string, unknown>[]} rows every row of the file; line i + 2 at index i
- * @property {import('./api.js').CheckResult} result
+ * @property {import('./csv.js').Charset} charset
+ * @property {import('./api.js').CheckSummary} result
  */
 
 export const state = {

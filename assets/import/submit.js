@@ -1,11 +1,13 @@
 // @ts-check
 /**
  * The import form's submit: checks the chosen file first when the server has not checked it yet,
- * then sends the rows that were checked (every row of the file) and hands the accepted batch to polling.
+ * then sends the file that was checked, in the encoding it was checked in, and hands the accepted
+ * batch to polling.
  */
 
-import { API, NetworkError, request } from './api.js';
-import { checkFile, resetCheck } from './checkStep.js';
+import { API, request } from './api.js';
+import { checkFile, resetCheck, uploadFailure } from './checkStep.js';
+import { csvContentType } from './csv.js';
 import { clearError, el, focusIfLost, showError } from './dom.js';
 import { toCount } from './format.js';
 import { rowsRefusalMessage } from './messages.js';
@@ -16,6 +18,7 @@ import { state } from './state.js';
 
 /** @typedef {import('./api.js').AcceptedBatch} AcceptedBatch */
 /** @typedef {import('./api.js').JsonBody} JsonBody */
+/** @typedef {import('./state.js').CheckedFile} CheckedFile */
 
 /** @param {SubmitEvent} event */
 export async function onImport(event) {
@@ -33,7 +36,7 @@ export async function onImport(event) {
   const session = state.session;
   let started = false;
   try {
-    started = await submitRows(checked.rows, session);
+    started = await submitFile(checked, session);
   } finally {
     // After a sign-out, leaveSession already reset the button; the next session owns it now.
     if (!started && session === state.session) setImportBusy(false);
@@ -47,17 +50,23 @@ export async function onImport(event) {
 }
 
 /**
- * @param {Record<string, unknown>[]} rows
+ * @param {CheckedFile} checked
  * @param {number} session state.session when the import started
  * @returns {Promise<boolean>} true when the batch was accepted and polling has begun
  */
-async function submitRows(rows, session) {
+async function submitFile({ file, charset }, session) {
   let response;
   try {
-    response = await request(API.importRows, { method: 'POST', body: { data: rows } });
+    response = await request(API.importRows, {
+      method: 'POST',
+      upload: { file, type: csvContentType(charset) },
+    });
   } catch (error) {
+    const message = await uploadFailure(file, error, 'The import request failed unexpectedly.');
     if (session !== state.session) return false;
-    showError(error instanceof NetworkError ? error.message : 'The import request failed unexpectedly.');
+    showError(message);
+    // A file that can no longer be read was let go of: its check no longer applies.
+    if (!el['csv-file'].files?.length) resetCheck();
     return false;
   }
   if (session !== state.session) return false; // the answer belongs to a session that has ended

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import {
   assertNoHorizontalScroll,
+  CHECK_PATH,
   checkCounts,
   failureTable,
-  recordPayloads,
+  IMPORT_PATH,
   screenshot,
   signIn,
   textOf,
+  uploadOf,
   useBrowser,
+  useUploadRecorder,
   writeCsv,
 } from '../support/browserPage';
 import { importAndWait } from '../support/imports';
@@ -42,10 +46,16 @@ function mixedRows(existing: Record<string, string>) {
   return { rows, failures, created: 6, duplicates: 3 };
 }
 
+const CHECK_SUMMARY = `${CHECK_PATH}?summary=true`;
+const UTF8 = 'text/csv; charset=utf-8';
+/** The dry run's route, whatever its query string. */
+const checkRoute = (url: URL) => url.pathname === CHECK_PATH;
+
 describe('Admin check step in Chromium', function () {
   this.timeout(120_000);
   const suite = useTestService();
   const chrome = useBrowser();
+  const uploads = useUploadRecorder(suite);
   let existing: Record<string, string>;
 
   before(async () => {
@@ -54,13 +64,11 @@ describe('Admin check step in Chromium', function () {
     assert.equal(status.result?.summary.successes, 1);
   });
 
-  it('checks every row of a chosen file, shows the counts and failures by line, then imports it', async () => {
+  it('checks a chosen file by sending it, shows the counts and failures by line, then imports the same file', async () => {
     const { page } = chrome;
     const mixed = mixedRows(existing);
     const file = writeCsv(chrome.folder, 'mixed.csv', mixed.rows);
-    const checked = recordPayloads(page, '/api/v1/entrances/check-rows');
-    const imported = recordPayloads(page, '/api/v1/entrances/import-rows');
-    await signIn(page, suite.app, suite.admin);
+    await signIn(page, uploads, suite.admin);
 
     await page.locator('#csv-file').setInputFiles(file);
     assert.deepEqual(await checkCounts(page), { created: 6, duplicates: 3, failures: 3 });
@@ -72,9 +80,9 @@ describe('Admin check step in Chromium', function () {
     );
     assert.equal(await page.locator('#check-more').isVisible(), false);
     assert.equal(await textOf(page, '#import-button'), 'Import 12 rows');
-    assert.equal(checked.length, 1);
-    assert.equal(checked[0].length, 12, 'every row of the file is checked');
-    assert.equal(imported.length, 0, 'nothing is imported by the check');
+    const sent = await uploadOf(file, CHECK_SUMMARY, UTF8);
+    assert.deepEqual(uploads.of(CHECK_PATH), [sent], 'the file itself is checked, as it is on disk');
+    assert.deepEqual(uploads.of(IMPORT_PATH), [], 'nothing is imported by the check');
     await screenshot(page, 'check-step');
 
     await page.locator('#import-button').click();
@@ -82,7 +90,11 @@ describe('Admin check step in Chromium', function () {
     assert.equal(await textOf(page, '#summary-successes'), '6');
     assert.equal(await textOf(page, '#summary-duplicates'), '3');
     assert.equal(await textOf(page, '#summary-failures'), '3');
-    assert.deepEqual(imported, checked, 'the import sends exactly the rows that were checked');
+    assert.deepEqual(
+      uploads.of(IMPORT_PATH),
+      [{ ...sent, url: IMPORT_PATH }],
+      'the import sends exactly the file that was checked',
+    );
     assert.equal(await page.locator('#check-result').isVisible(), false);
     assert.equal(await textOf(page, '#import-button'), 'Check file');
 
@@ -117,8 +129,7 @@ describe('Admin check step in Chromium', function () {
 
   it('starts over when another file is chosen, and checks a file again on request', async () => {
     const { page } = chrome;
-    const checked = recordPayloads(page, '/api/v1/entrances/check-rows');
-    await signIn(page, suite.app, suite.admin);
+    await signIn(page, uploads, suite.admin);
     const first = writeCsv(chrome.folder, 'first.csv', [entranceRow(), entranceRow()]);
     const second = writeCsv(chrome.folder, 'second.csv', [entranceRow({ 'gn:countryCode': 'ZZ' })]);
     await page.locator('#csv-file').setInputFiles(first);
@@ -133,26 +144,81 @@ describe('Admin check step in Chromium', function () {
 
     await page.locator('#recheck-button').click();
     await page.locator('#import-button', { hasText: 'Import 1 row' }).waitFor();
-    assert.equal(checked.length, 3);
-    assert.deepEqual(checked[2], checked[1]);
+    assert.deepEqual(uploads.of(CHECK_PATH), [
+      await uploadOf(first, CHECK_SUMMARY, UTF8),
+      await uploadOf(second, CHECK_SUMMARY, UTF8),
+      await uploadOf(second, CHECK_SUMMARY, UTF8),
+    ]);
   });
 
-  it('says why a check failed: 400, 403, 413, 5xx and a network error, and imports nothing', async () => {
+  it('says to choose the file again when it changed on disk after it was chosen, and imports nothing of it', async () => {
     const { page } = chrome;
-    const imported = recordPayloads(page, '/api/v1/entrances/import-rows');
-    await signIn(page, suite.app, suite.admin);
+    const batches = async () => (await suite.app.query('SELECT count(*)::int AS n FROM t_job_batch'))[0].n;
+    const before = await batches();
+    await signIn(page, uploads, suite.admin);
+    const file = writeCsv(chrome.folder, 'edited.csv', [entranceRow(), entranceRow()]);
+    await page.locator('#csv-file').setInputFiles(file);
+    assert.deepEqual(await checkCounts(page), { created: 2, duplicates: 0, failures: 0 });
+    // Saved again from a spreadsheet: the browser no longer reads the file it was given.
+    const saveAgain = async (rows: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      writeCsv(
+        chrome.folder,
+        'edited.csv',
+        Array.from({ length: rows }, () => entranceRow()),
+      );
+    };
+
+    await saveAgain(3);
+    await page.locator('#recheck-button').click();
+    await page.locator('#error', { hasText: 'choose it again' }).waitFor();
+    assert.match(
+      await textOf(page, '#error'),
+      /^The file could not be read: .*If it was changed since you chose it, choose it again\.$/,
+    );
+    assert.equal(await textOf(page, '#import-button'), 'Check file');
+    // Choosing it again, from the same place, checks the file as it is now.
+    await page.locator('#csv-file').setInputFiles(file);
+    assert.deepEqual(await checkCounts(page), { created: 3, duplicates: 0, failures: 0 });
+
+    await saveAgain(4);
+    await page.locator('#import-button').click();
+    await page.locator('#error', { hasText: 'can no longer be read' }).waitFor();
+    assert.equal(
+      await textOf(page, '#error'),
+      '“edited.csv” can no longer be read: it was probably changed since you chose it. Choose it again.',
+    );
+    assert.equal(await textOf(page, '#import-button'), 'Check file');
+    assert.equal(await page.locator('#check-result').isVisible(), false);
+    assert.equal(await page.locator('#progress-section').isVisible(), false);
+    await page.locator('#csv-file').setInputFiles(file);
+    assert.deepEqual(await checkCounts(page), { created: 4, duplicates: 0, failures: 0 });
+    assert.deepEqual(uploads.of(IMPORT_PATH), [], 'no upload of the changed file was completed');
+    assert.equal(await batches(), before, 'nothing was imported');
+  });
+
+  it('says why a check failed: 400, 403, 413, 415, 5xx and a network error, and imports nothing', async () => {
+    const { page } = chrome;
+    await signIn(page, uploads, suite.admin);
     const error = page.locator('#error');
-    const choose = async (name: string, rows: object[]) => {
-      await page.locator('#csv-file').setInputFiles(writeCsv(chrome.folder, name, rows));
+    const choose = async (name: string, rows: object[], after = '') => {
+      const file = writeCsv(chrome.folder, name, rows);
+      appendFileSync(file, after);
+      await page.locator('#csv-file').setInputFiles(file);
       await page.locator('#import-button', { hasText: 'Check file' }).waitFor();
       return textOf(page, '#error');
     };
 
-    // The server's own 400: the first row lacks a mandatory column.
+    // The server's own 400s: the first row lacks a mandatory column; a row has more cells than the
+    // header (the server reads the file, so it names the line).
     const noCountry = withoutColumns(entranceRow(), 'gn:countryCode');
     assert.match(
       await choose('no-country.csv', [noCountry]),
       /^The file was rejected: Columns missing: gn:countryCode/,
+    );
+    assert.match(
+      await choose('extra-cells.csv', [entranceRow(), entranceRow()], `${'x,'.repeat(40)}x\n`),
+      /^The file was rejected: The CSV file could not be read at line 4: the row has 41 cells but the header has \d+ columns\.$/,
     );
 
     const answers: [number, string | null, RegExp][] = [
@@ -172,9 +238,14 @@ describe('Admin check step in Chromium', function () {
         /^The server could not check the file: Database unavailable\.$/,
       ],
       [503, null, /^The server could not check the file \(HTTP 503\)\. Try again in a moment\.$/],
+      [
+        415,
+        '{"message":"A CSV file in the charset \\"x\\" cannot be read."}',
+        /^The file was rejected: A CSV file in the charset "x" cannot be read\.$/,
+      ],
     ];
     for (const [status, body, expected] of answers) {
-      await page.route('**/api/v1/entrances/check-rows', (route) =>
+      await page.route(checkRoute, (route) =>
         route.fulfill({
           status,
           contentType: body ? 'application/json' : 'text/html',
@@ -183,22 +254,22 @@ describe('Admin check step in Chromium', function () {
       );
       assert.match(await choose(`answer-${status}.csv`, [entranceRow()]), expected);
       assert.equal(await page.locator('#check-result').isVisible(), false);
-      await page.unroute('**/api/v1/entrances/check-rows');
+      await page.unroute(checkRoute);
     }
 
-    await page.route('**/api/v1/entrances/check-rows', (route) => route.abort('internetdisconnected'));
+    await page.route(checkRoute, (route) => route.abort('internetdisconnected'));
     assert.match(await choose('offline.csv', [entranceRow()]), /Could not reach the server/);
-    await page.unroute('**/api/v1/entrances/check-rows');
+    await page.unroute(checkRoute);
     assert.ok(await error.isVisible());
 
     // Once the server answers again, "Check file" checks the same file.
     await page.locator('#import-button').click();
     assert.deepEqual(await checkCounts(page), { created: 1, duplicates: 0, failures: 0 });
     assert.equal(await textOf(page, '#error'), '');
-    assert.equal(imported.length, 0);
+    assert.deepEqual(uploads.of(IMPORT_PATH), []);
 
     // A 401 (expired or revoked token) ends the session and says so.
-    await page.route('**/api/v1/entrances/check-rows', (route) =>
+    await page.route(checkRoute, (route) =>
       route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"Unauthorized."}' }),
     );
     await page.locator('#csv-file').setInputFiles(writeCsv(chrome.folder, 'expired.csv', [entranceRow()]));

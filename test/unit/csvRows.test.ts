@@ -6,11 +6,13 @@ import fc from 'fast-check';
 import { isDomainError } from '../../api/lib/core/errors';
 import type { BodyLimits } from '../../api/lib/http/bodies/bodyStream';
 import {
+  type CsvCharset,
   EMPTY_FILE_MESSAGE,
   MAX_RECORD_CHARS,
   NO_ROWS_MESSAGE,
   readCsvRows,
 } from '../../api/lib/http/bodies/csvRows';
+import { encodeWindows1252 } from '../support/windows1252';
 
 const LIMITS = { maxBytes: 1 << 30, limitText: '1gb' };
 
@@ -30,10 +32,11 @@ interface Outcome {
 async function readAll(
   body: AsyncIterable<Buffer | Uint8Array>,
   limits: BodyLimits = LIMITS,
+  charset?: CsvCharset,
 ): Promise<Outcome> {
   const rows: Record<string, string>[] = [];
   try {
-    for await (const { row } of readCsvRows(body, limits)) rows.push(row);
+    for await (const { row } of readCsvRows(body, limits, charset)) rows.push(row);
     return { rows };
   } catch (error) {
     if (!isDomainError(error)) throw error;
@@ -66,7 +69,7 @@ const nameUnit = fc.oneof(fc.constantFrom('"', '\n', ' ', 'é', ':', '/', 'x'), 
 const name = fc.oneof(
   fc
     .string({ unit: nameUnit, minLength: 1, maxLength: 8 })
-    .filter((n) => n.trim() !== '' && !/^\uFEFF|[,;]/.test(n)),
+    .filter((n) => n.trim() !== '' && !/^\uFEFF|[,;\t|]/.test(n)),
   fc.constantFrom('__proto__', 'constructor', 'id'),
 );
 const table = fc.uniqueArray(name, { minLength: 1, maxLength: 6 }).chain((header) =>
@@ -76,7 +79,7 @@ const table = fc.uniqueArray(name, { minLength: 1, maxLength: 6 }).chain((header
   }),
 );
 const format = fc.record({
-  delimiter: fc.constantFrom(',', ';'),
+  delimiter: fc.constantFrom(',', ';', '\t', '|'),
   eol: fc.constantFrom('\n', '\r\n', '\r'),
   bom: fc.boolean(),
   quoted: fc.boolean(),
@@ -85,6 +88,14 @@ const format = fc.record({
 });
 const sizes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 });
 const chunking = fc.record({ sizes: fc.oneof(fc.constant([1]), sizes), plain: fc.boolean() });
+// The charsets every character can be written in (Windows-1252 has its own test).
+const charset = fc.constantFrom<CsvCharset>('utf-8', 'utf-16le', 'utf-16be');
+
+function encode(text: string, encoding: CsvCharset): Buffer {
+  if (encoding === 'utf-8') return Buffer.from(text);
+  const le = Buffer.from(text, 'utf16le');
+  return encoding === 'utf-16le' ? le : le.swap16();
+}
 
 type Format = typeof format extends fc.Arbitrary<infer T> ? T : never;
 
@@ -104,11 +115,11 @@ function csvText(records: string[][], f: Format, header: string[]): string {
 }
 
 describe('Import rows: streaming CSV reader', () => {
-  it('round-trips random tables written with , or ;, LF, CRLF or CR, a BOM or not, however chunked', async () => {
+  it('round-trips random tables written with , ; tab or |, LF, CRLF or CR, a BOM or not, in UTF-8 or UTF-16, however chunked', async () => {
     await fc.assert(
-      fc.asyncProperty(table, format, chunking, async ({ header, rows }, f, c) => {
-        const bytes = Buffer.from(csvText([header, ...rows], f, header));
-        const outcome = await readAll(chunksOf(bytes, c.sizes, c.plain));
+      fc.asyncProperty(table, format, chunking, charset, async ({ header, rows }, f, c, encoding) => {
+        const bytes = encode(csvText([header, ...rows], f, header), encoding);
+        const outcome = await readAll(chunksOf(bytes, c.sizes, c.plain), LIMITS, encoding);
         const kept = rows.filter((cells) => !isBlank(cells));
         if (kept.length === 0)
           return assert.deepEqual(outcome, { rows: [], error: invalid(NO_ROWS_MESSAGE) });
@@ -316,6 +327,69 @@ describe('Import rows: streaming CSV reader', () => {
     );
     assert.equal(count, 200_000);
     assert.ok(growth < 16, `the live heap grew by ${growth.toFixed(1)} MB`);
+  });
+
+  it('finds tab and | delimiters, the most frequent outside quotes, a tie going to , then ; then tab', async () => {
+    const cases: [string, Record<string, string>[]][] = [
+      [
+        'id\tname\tnote\n1\tGrotte, «Sud»; nord\t|x|\n',
+        [{ id: '1', name: 'Grotte, «Sud»; nord', note: '|x|' }],
+      ],
+      ['id|name\r\n1|a;b,c\r\n', [{ id: '1', name: 'a;b,c' }]],
+      ['"a|b|c"\td\n1\t2\n', [{ 'a|b|c': '1', d: '2' }]],
+      ['a;b\tc\n1;2\t3\n', [{ a: '1', 'b\tc': '2\t3' }]],
+      ['a\tb|c\n1\t2|3\n', [{ a: '1', 'b|c': '2|3' }]],
+      // Blank lines before the header (a spreadsheet's empty rows, tabs) are skipped and count nothing.
+      [' \n;;;\nid;name\n1;2\n', [{ id: '1', name: '2' }]],
+      ['\t\t\t\n  \t\nid|name\n1|2\n', [{ id: '1', name: '2' }]],
+    ];
+    for (const [file, rows] of cases) {
+      for (const sizes of [[1], [1000]]) assert.deepEqual(await read(file, sizes), { rows }, file);
+    }
+  });
+
+  it('decodes a windows-1252 file as it streams, whatever the chunks', async () => {
+    // Excel's plain "CSV": ';', CRLF, accents and the 0x80–0x9F characters (€, ’, œ, «»).
+    const text = 'id;rdfs:label;note\r\nFR-1;Grotte de l’Éléphant;« œuvre » 12 €\r\nFR-2;Gouffre Étoilé;\r\n';
+    const bytes = encodeWindows1252(text);
+    for (const sizes of [[1], [2, 3], [bytes.length]]) {
+      assert.deepEqual(await readAll(chunksOf(bytes, sizes), LIMITS, 'windows-1252'), {
+        rows: [
+          { id: 'FR-1', 'rdfs:label': 'Grotte de l’Éléphant', note: '« œuvre » 12 €' },
+          { id: 'FR-2', 'rdfs:label': 'Gouffre Étoilé', note: '' },
+        ],
+      });
+    }
+    // Read as UTF-8 instead, the same bytes lose every accent.
+    assert.notEqual((await read(bytes)).rows[0]?.['rdfs:label'], 'Grotte de l’Éléphant');
+  });
+
+  it('decodes a UTF-16 file of either byte order, its byte-order mark dropped', async () => {
+    const text = '\uFEFFid\trdfs:label\r\nFR-1\tGrotte 😀 de l’Été\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    const rows = [{ id: 'FR-1', 'rdfs:label': 'Grotte 😀 de l’Été' }];
+    for (const sizes of [[1], [3], [le.length]]) {
+      assert.deepEqual(await readAll(chunksOf(le, sizes), LIMITS, 'utf-16le'), { rows });
+      assert.deepEqual(await readAll(chunksOf(be, sizes), LIMITS, 'utf-16be'), { rows });
+    }
+  });
+
+  it('numbers lines and counts the size limit the same in every charset', async () => {
+    const text = 'a,b\r\n1,"é\r\nè"\r\n\r\n3,4,5\r\n';
+    const error = unreadable(5, 'the row has 3 cells but the header has 2 columns.');
+    assert.deepEqual(
+      (await readAll(chunksOf(encodeWindows1252(text), [2]), LIMITS, 'windows-1252')).error,
+      error,
+    );
+    assert.deepEqual(
+      (await readAll(chunksOf(Buffer.from(text, 'utf16le'), [3]), LIMITS, 'utf-16le')).error,
+      error,
+    );
+    // The limit is on the bytes sent: a UTF-16 file of 2 bytes a character, not its UTF-8 size.
+    const small = Buffer.from('a,b\n1,2\n', 'utf16le');
+    const limits = { maxBytes: small.length - 1, limitText: '15b' };
+    assert.equal((await readAll(chunksOf(small, [4]), limits, 'utf-16le')).error?.kind, 'too-large');
   });
 
   it('numbers each row by the line of the file where it begins, past blank lines and line breaks in cells', async () => {

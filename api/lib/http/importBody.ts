@@ -7,20 +7,49 @@
 import { UnsupportedMediaTypeError } from '../core/errors';
 import { parseBodySize } from '../core/settings';
 import type { NumberedRow } from './bodies/bodyStream';
-import { readCsvRows } from './bodies/csvRows';
+import { CSV_CHARSETS, type CsvCharset, readCsvRows } from './bodies/csvRows';
 import { readJsonRows } from './bodies/jsonRows';
 
 interface StreamingRequest extends AsyncIterable<Buffer | Uint8Array> {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** Aliases of the charsets a CSV file may be sent in (labels compare without regard to case). */
+const CHARSET_LABELS: ReadonlyMap<string, CsvCharset> = new Map([
+  ...CSV_CHARSETS.map((charset): [string, CsvCharset] => [charset, charset]),
+  ['utf8', 'utf-8'],
+]);
+
 export function readRequestRows(req: StreamingRequest, maxBody: string): AsyncIterable<NumberedRow> {
-  const contentType = String(req.headers['content-type'] ?? '');
-  const type = contentType.split(';')[0].trim().toLowerCase();
+  const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
+  const mediaType = type.trim().toLowerCase();
   const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody };
-  if (type === 'text/csv') return readCsvRows(req, limits);
-  if (type === 'application/json' || type === '') return readJsonRows(req, limits);
+  if (mediaType === 'text/csv') return readCsvRows(req, limits, csvCharset(parameters));
+  if (mediaType === 'application/json' || mediaType === '') return readJsonRows(req, limits);
   throw new UnsupportedMediaTypeError(
     'Send the rows as JSON ({ "data": [...] }, application/json) or as a CSV file (text/csv).',
   );
+}
+
+/**
+ * The encoding a `text/csv` body declares with its `charset` parameter: UTF-8 when it declares none.
+ * An encoding the reader does not know is refused before a byte of the body is read: read as UTF-8,
+ * its accents would be imported garbled.
+ */
+function csvCharset(parameters: readonly string[]): CsvCharset {
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=');
+    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const label = parameter
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    const charset = CHARSET_LABELS.get(label.toLowerCase());
+    if (charset) return charset;
+    throw new UnsupportedMediaTypeError(
+      `A CSV file in the charset "${label.slice(0, 40)}" cannot be read. Send it as ${CSV_CHARSETS.join(', ')} ` +
+        '(text/csv; charset=windows-1252 for Excel’s plain "CSV" format); without a charset, UTF-8 is assumed.',
+    );
+  }
+  return 'utf-8';
 }

@@ -4,6 +4,7 @@ import { QUEUES } from '../../../api/lib/core/types';
 import { outcomesOf } from '../../support/imports';
 import { entranceRow } from '../../support/rows';
 import { type TestService, useTestService } from '../../support/testService';
+import { encodeWindows1252 } from '../../support/windows1252';
 
 const IMPORT = '/api/v1/entrances/import-rows';
 const CHECK = '/api/v1/entrances/check-rows';
@@ -32,7 +33,7 @@ async function footprint(app: TestService) {
 describe('Import rows: a CSV file as the body (text/csv)', () => {
   const suite = useTestService({ settings: { import: { chunkSize: 3 } } });
 
-  const upload = (path: string, body: string, type = 'text/csv; charset=utf-8') =>
+  const upload = (path: string, body: string | Buffer, type = 'text/csv; charset=utf-8') =>
     suite.app
       .http()
       .post(path)
@@ -136,6 +137,81 @@ describe('Import rows: a CSV file as the body (text/csv)', () => {
     assert.deepEqual(json.body, summary.body, 'the same answer from the JSON form');
     const bad = await upload(`${CHECK}?summary=maybe`, csvOf(rows));
     assert.equal(bad.status, 400);
+  });
+
+  it("imports Excel's plain CSV (Windows-1252, ';', CRLF) sent as charset=windows-1252, check and import alike", async () => {
+    const rows = [
+      entranceRow({ 'rdfs:label': 'Grotte de l’Éléphant', 'gn:alternateName': '« Œil » de 12 €' }),
+      entranceRow({ 'w3geo:latitude': '45,5', 'rdfs:label': 'Aven du Pèlerin' }),
+      entranceRow({ 'rdfs:label': 'Gouffre Étoilé' }),
+    ];
+    const bytes = encodeWindows1252(csvOf(rows, ';', '\r\n'));
+    const type = 'text/csv; charset=windows-1252';
+    const checked = await upload(`${CHECK}?summary=true`, bytes, type);
+    assert.equal(checked.status, 200, checked.text);
+    assert.deepEqual(checked.body, {
+      counts: { willBeCreated: 2, willBeCreatedAsDuplicates: 0, wontBeCreated: 1 },
+      wontBeCreated: [{ line: 3, message: 'Invalid latitude: 45,5' }],
+    });
+    const res = await upload(IMPORT, bytes, type);
+    assert.equal(res.status, 202, res.text);
+    const status = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
+    assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 1 });
+    const names = await suite.app.query('SELECT DISTINCT name FROM t_name WHERE id_job_batch = $1', [
+      status.batchId,
+    ]);
+    assert.deepEqual(
+      names.map((row) => row.name).sort(),
+      ['Grotte de l’Éléphant', '« Œil » de 12 €', 'Gouffre Étoilé'].sort(),
+    );
+  });
+
+  it('imports a tab-separated file, a |-separated one and a UTF-16 one with its byte-order mark', async () => {
+    const files: [string, string | Buffer, string][] = [
+      ['tabs', csvOf([entranceRow({ 'rdfs:label': 'Grotte, dite «; »' })], '\t'), 'text/csv'],
+      [
+        'pipes',
+        csvOf([entranceRow({ 'rdfs:label': 'Puits; des, Trésors' })], '|'),
+        'TEXT/CSV; Charset="UTF-8"',
+      ],
+      [
+        'utf-16le',
+        Buffer.from(BOM + csvOf([entranceRow({ 'rdfs:label': 'Grotte de l’Été' })], '\t', '\r\n'), 'utf16le'),
+        'text/csv; charset=utf-16le',
+      ],
+      [
+        'utf-16be',
+        Buffer.from(BOM + csvOf([entranceRow({ 'rdfs:label': 'Aven 😀' })], ';'), 'utf16le').swap16(),
+        'text/csv; charset=UTF-16BE',
+      ],
+    ];
+    const labels = ['Grotte, dite «; »', 'Puits; des, Trésors', 'Grotte de l’Été', 'Aven 😀'];
+    for (const [[what, body, type], label] of files.map((file, i) => [file, labels[i]] as const)) {
+      const res = await upload(IMPORT, body, type);
+      assert.equal(res.status, 202, `${what}: ${res.text}`);
+      const status = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
+      assert.deepEqual(status.result?.summary, { successes: 1, duplicates: 0, failures: 0 }, what);
+      const [{ name }] = await suite.app.query('SELECT name FROM t_name WHERE id_job_batch = $1', [
+        status.batchId,
+      ]);
+      assert.equal(name, label, what);
+    }
+  });
+
+  it('answers 415 for a charset it cannot read, before reading the file, and creates nothing', async () => {
+    const before = await footprint(suite.app);
+    const file = csvOf([entranceRow({ 'rdfs:label': 'Grotte de l’Été' })]);
+    for (const charset of ['latin2', 'iso-8859-1', 'utf-16', '"shift_jis"', '']) {
+      for (const path of [IMPORT, `${CHECK}?summary=true`, CHECK]) {
+        const res = await upload(path, file, `text/csv; charset=${charset}`);
+        assert.equal(res.status, 415, `${charset} (${path}): ${res.text}`);
+        assert.match(
+          res.body.message,
+          /^A CSV file in the charset ".*" cannot be read\. Send it as utf-8, windows-1252, utf-16le, utf-16be /,
+        );
+      }
+    }
+    assert.deepEqual(await footprint(suite.app), before);
   });
 
   it('answers 415 for a body that is neither JSON nor CSV, and 413 past the size limit', async () => {

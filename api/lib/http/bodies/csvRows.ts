@@ -4,16 +4,18 @@
  * parser has queued, whatever the file's size.
  *
  * Choices, each what a spreadsheet's export needs:
- * - UTF-8, a leading BOM dropped; invalid bytes become U+FFFD. RFC 4180 quoting, quoted line breaks;
+ * - UTF-8 by default, a leading BOM dropped; invalid bytes become U+FFFD. A file the request declares
+ *   in another charset (`windows-1252`, Excel's plain "CSV" format; `utf-16le`, `utf-16be`) is decoded
+ *   to UTF-8 as it streams, before anything else reads it. RFC 4180 quoting, quoted line breaks;
  *   records end at CRLF, LF or a lone CR, mixed freely.
- * - The delimiter is `;` when the header line has more semicolons than commas outside quotes, `,`
- *   otherwise (also for a one-column header, which has neither).
+ * - The delimiter is the one of `,` `;` tab `|` found most often outside quotes on the header line,
+ *   the first of them in that order on a tie; `,` for a line with none (a one-column header).
  * - The header is the first record that is not blank. A column with an empty name (as trailing
  *   separators make) is ignored: no field has that name, so its cells are dropped. A name given
  *   twice is a 400, since either cell could be the one meant. Names are kept as written (not trimmed).
- * - A blank record (every cell empty or spaces) is skipped, as the page's Papa Parse did
- *   (`skipEmptyLines: 'greedy'`). A record with fewer cells gets the missing ones as '' (spreadsheets
- *   drop trailing empty cells); one with more cells than the header is a 400.
+ * - A blank record (every cell empty or spaces) is skipped: the lines of the others stay the file's.
+ *   A record with fewer cells gets the missing ones as '' (spreadsheets drop trailing empty cells);
+ *   one with more cells than the header is a 400.
  * - Errors name the line of the file where the faulty record begins, counted as a text editor counts
  *   lines (CRLF, LF and lone CR each end one), quoted line breaks and skipped lines included. That is
  *   where to look for an unclosed quote, which csv-parse only notices at the end of the file. Its own
@@ -23,6 +25,10 @@ import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { InvalidInputError } from '../../core/errors';
 import { type BodyChunk, type BodyLimits, bodyPieces, type NumberedRow, Pacer } from './bodyStream';
+
+/** The encodings a CSV file may be sent in (SPEC 15), as a `charset` parameter of `text/csv` names them. */
+export const CSV_CHARSETS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
+export type CsvCharset = (typeof CSV_CHARSETS)[number];
 
 export const EMPTY_FILE_MESSAGE = 'The CSV file is empty.';
 export const NO_ROWS_MESSAGE = 'The CSV file has a header but no rows.';
@@ -34,21 +40,23 @@ const SNIFF_BYTES = 1024 * 1024;
 type CsvRow = Record<string, string>;
 
 const QUOTE = 0x22;
-const COMMA = 0x2c;
-const SEMICOLON = 0x3b;
+const SPACE = 0x20;
 const CR = 0x0d;
 const LF = 0x0a;
+/** The delimiters a file may use, in order of preference on a tie: `,` `;` tab `|`. */
+const DELIMITERS = [0x2c, 0x3b, 0x09, 0x7c];
 
 /**
- * Finds the header line and counts its separators outside quotes. Blank lines before it are passed
- * over; the BOM's bytes are not content. A quote toggles quoting (a doubled quote toggles twice).
+ * Finds the header line and counts its delimiters outside quotes. Lines with nothing but spaces and
+ * delimiters before it are passed over, as the reader skips them (the header is the first record that
+ * is not blank); the BOM's bytes are not content. A quote toggles quoting (a doubled quote toggles
+ * twice).
  */
 class DelimiterSniffer {
   private offset = 0;
   private quoted = false;
   private content = false;
-  private commas = 0;
-  private semicolons = 0;
+  private readonly counts = DELIMITERS.map(() => 0);
 
   /** Reads a piece; true once the header line is complete (or long enough to decide). */
   feed(buf: Buffer): boolean {
@@ -56,18 +64,20 @@ class DelimiterSniffer {
       const byte = buf[i];
       if (byte === QUOTE) this.quoted = !this.quoted;
       if (this.quoted) continue;
-      if (byte === CR || byte === LF) {
+      const delimiter = DELIMITERS.indexOf(byte);
+      if (delimiter !== -1) this.counts[delimiter]++;
+      else if (byte === CR || byte === LF) {
         if (this.content) return true;
-      } else if (byte === COMMA) this.commas++;
-      else if (byte === SEMICOLON) this.semicolons++;
-      if (byte !== 0x20 && byte !== 0x09 && byte !== CR && byte !== LF && !this.isBom(byte))
-        this.content = true;
+        this.counts.fill(0);
+      } else if (byte !== SPACE && !this.isBom(byte)) this.content = true;
     }
     return this.offset >= SNIFF_BYTES;
   }
 
   get delimiter(): string {
-    return this.semicolons > this.commas ? ';' : ',';
+    let best = 0;
+    for (let i = 1; i < DELIMITERS.length; i++) if (this.counts[i] > this.counts[best]) best = i;
+    return String.fromCharCode(DELIMITERS[best]);
   }
 
   private isBom(byte: number): boolean {
@@ -169,6 +179,25 @@ function describeCsvError(error: CsvError, line: number): InvalidInputError {
   }
 }
 
+/**
+ * The body's pieces as UTF-8, decoded as they arrive (a character cut between two pieces waits for
+ * the next one). Bytes the charset cannot decode become U+FFFD, as invalid UTF-8 does; a UTF-16
+ * byte-order mark is dropped.
+ */
+async function* toUtf8(pieces: AsyncGenerator<Buffer>, charset: CsvCharset): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(charset);
+  try {
+    for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
+      const text = decoder.decode(next.value, { stream: true });
+      if (text.length > 0) yield Buffer.from(text, 'utf8');
+    }
+    const rest = decoder.decode();
+    if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+  } finally {
+    await pieces.return(undefined);
+  }
+}
+
 /** The header line's pieces, read to choose the delimiter, then the rest of the body. */
 async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   try {
@@ -183,14 +212,17 @@ async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGen
 /**
  * The rows of an import's CSV file, in order, as they arrive. Throws InvalidInputError for a file
  * that cannot be read (with its line), has no header or no rows, or repeats a column; TooLargeError
- * past `maxBytes`. Gives the event loop a turn every megabyte or thousand rows.
+ * past `maxBytes` (the bytes sent, before any decoding). Gives the event loop a turn every megabyte
+ * or thousand rows.
  */
 export async function* readCsvRows(
   body: AsyncIterable<BodyChunk>,
   limits: BodyLimits,
+  charset: CsvCharset = 'utf-8',
 ): AsyncGenerator<NumberedRow<CsvRow>> {
   const pacer = new Pacer();
-  const pieces = bodyPieces(body, limits, pacer);
+  const received = bodyPieces(body, limits, pacer);
+  const pieces = charset === 'utf-8' ? received : toUtf8(received, charset);
   const sniffer = new DelimiterSniffer();
   const head: Buffer[] = [];
   for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
