@@ -9,6 +9,10 @@ export = {
     [`POST ${API_PATHS.checkRows}`]: 'v1/entrance/check-rows',
     [`GET ${API_PATHS.jobs}`]: 'v1/job/find',
     [`GET ${API_PATHS.jobs}/:batchId`]: 'v1/job/find-one',
+    [`GET ${API_PATHS.jobs}/:batchId/events`]: 'v1/job/events',
+    [`POST ${API_PATHS.jobs}/:batchId/cancel`]: 'v1/job/cancel',
+    [`POST ${API_PATHS.jobs}/:batchId/revert`]: 'v1/job/revert',
+    [`POST ${API_PATHS.jobs}/:batchId/reports`]: 'v1/job/rebuild-reports',
     [`GET ${API_PATHS.entranceDuplicates}`]: 'v1/entrance-duplicate/find',
     // skipAssets off: Sails would otherwise hand `/…/1.5` to the static files, not to the action's 404.
     [`GET ${API_PATHS.entranceDuplicates}/:id`]: {

@@ -103,7 +103,7 @@ async function main(): Promise<number> {
       `\r  ${status.status.padEnd(11)} ${p.processedRows}/${p.totalRows} rows, ${p.completedChunks}/${p.totalChunks} chunks ` +
         `(${p.successes} successes, ${p.duplicates} duplicates, ${p.failures} failures)   `,
     );
-    if (status.status === 'completed' || status.status === 'failed') break;
+    if (['completed', 'failed', 'cancelled'].includes(status.status)) break;
     if (Date.now() - started > TIMEOUT_MS) {
       console.error(`\nThe batch did not finish within ${TIMEOUT_MS / 1000} s`);
       return 1;

@@ -5,8 +5,11 @@
 import type pg from 'pg';
 import type { LoginLimiter } from './auth/loginLimiter';
 import type { Settings } from './core/settings';
+import type { BatchWatch } from './db/batchWatch';
+import type { EventStreams } from './http/eventStream';
 import type { JobQueue } from './pipeline/ports';
 import type { ReferenceData } from './rows/referenceData';
+import type { ReportStorage } from './storage';
 
 export interface ServiceContext {
   settings: Settings;
@@ -16,6 +19,16 @@ export interface ServiceContext {
   referenceData: () => Promise<ReferenceData>;
   tokenSalt: string;
   loginLimiter: LoginLimiter;
+  /** Where the reports are: the API signs links to them on every read. */
+  storage: ReportStorage;
+  /** Live progress (GET /api/v1/jobs/:batchId/events), in a process that serves HTTP. */
+  liveProgress: LiveProgress | null;
+}
+
+/** The batch watch (one LISTEN connection per process) and the streams that follow it. */
+export interface LiveProgress {
+  batches: BatchWatch;
+  streams: EventStreams;
 }
 
 // Kept on globalThis, not in a module variable: Sails re-requires config/ and api/ on every lift,

@@ -15,10 +15,12 @@ import { setServiceContext } from './context';
 import { ConfigurationError, coerceError } from './core/errors';
 import { createLogger, setLogLevel } from './core/log';
 import type { Settings } from './core/settings';
+import { startBatchWatch } from './db/batchWatch';
 import { startEmbeddedPostgres } from './db/embeddedPostgres';
 import { migrateDatabase } from './db/migrate';
 import { createPool, withTransaction } from './db/pool';
 import { answerClientErrorsAsJson } from './http/clientErrors';
+import { createEventStreams } from './http/eventStream';
 import { jobStatusPath } from './http/paths';
 import { createMailer, type Mailer } from './notifications/mailer';
 import type { JobQueue } from './pipeline/ports';
@@ -135,13 +137,31 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     // Graceful: running chunks finish (or are failed back to the queue) before the pool closes.
     cleanups.push(() => boss.stop({ graceful: true, timeout: 20_000 }));
     await checkQueueSchemaVersion(pool, settings.queue.schema);
-    const queue = jobQueueOf(boss);
+    const queue = jobQueueOf(boss, settings.queue.schema);
 
-    const storage = options.storage ?? createReportStorage(settings);
+    const storage = options.storage ?? createReportStorage(settings, tokenSalt);
     const mailer = options.mailer ?? createMailer(settings.mail);
     const referenceData = cachedReferenceData(pool);
     const loginLimiter = createLoginLimiter(pool, settings.login);
-    setServiceContext({ settings, pool, queue, referenceData, tokenSalt, loginLimiter });
+    // Live progress where HTTP is served: one LISTEN connection for the process, whatever its streams.
+    const liveProgress =
+      options.http === false
+        ? null
+        : {
+            batches: await startBatchWatch({ db: pool, databaseUrl }),
+            streams: createEventStreams(settings.events),
+          };
+    if (liveProgress) cleanups.push(() => liveProgress.batches.stop());
+    setServiceContext({
+      settings,
+      pool,
+      queue,
+      referenceData,
+      tokenSalt,
+      loginLimiter,
+      storage,
+      liveProgress,
+    });
 
     if (settings.queue.workers) {
       const jobUrl = (batchId: string) => `${settings.publicUrl}${jobStatusPath(batchId)}`;
@@ -156,6 +176,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       sails = await liftSails(settings, databaseUrl);
       const app = sails;
       cleanups.push(() => new Promise<void>((resolve) => app.lower(() => resolve())));
+      // Streams end before the server closes (it would wait for them): their clients reconnect elsewhere.
+      if (liveProgress) cleanups.push(async () => liveProgress.streams.closeAll());
     }
     return { settings, databaseUrl, pool, boss, queue, sails, stop };
   } catch (error) {

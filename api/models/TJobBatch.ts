@@ -24,5 +24,9 @@ export = {
     failures: { type: 'number', columnType: 'integer' },
     result: { type: 'json', columnType: 'jsonb' },
     columns: { type: 'json', columnType: 'jsonb' },
+    cancelled_at: { type: 'ref', columnType: 'timestamptz' },
+    id_canceller: { type: 'number', columnType: 'integer', allowNull: true },
+    reverted_at: { type: 'ref', columnType: 'timestamptz' },
+    id_reverter: { type: 'number', columnType: 'integer', allowNull: true },
   },
 };

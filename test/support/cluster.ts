@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { signToken } from '../../api/lib/auth/tokens';
 import { upsertUser } from '../../api/lib/auth/users';
+import { isFinalStatus } from '../../api/lib/core/types';
 import { groupsOfCaver } from '../../api/lib/db/sql/cavers';
 import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import { freePort } from './database';
@@ -132,7 +133,9 @@ export async function waitForBatches(
     // A poll that fails (the database is down, say) counts as "not ended yet".
     const statuses: (JobStatus | null)[] = [];
     for (const id of batchIds) statuses.push(await jobStatus(url, token, id).catch(() => null));
-    const ended = statuses.filter((s): s is JobStatus => s?.status === 'completed' || s?.status === 'failed');
+    const ended = statuses.filter(
+      (s): s is JobStatus => s !== undefined && s !== null && isFinalStatus(s.status),
+    );
     if (ended.length === batchIds.length) return ended;
     if (Date.now() > deadline) {
       throw new Error(

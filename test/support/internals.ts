@@ -2,7 +2,7 @@
  * Drives domain modules directly against the real database, for interleavings HTTP cannot force.
  */
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { RowOutcome } from '../../api/lib/core/types';
 import { insertBatch } from '../../api/lib/db/sql/batches';
 import { resolveAuthors, writeEntrances } from '../../api/lib/pipeline/entranceWrites';
@@ -63,3 +63,54 @@ export const entranceWrites = {
     }
   },
 };
+
+/**
+ * Holds the import key of each row in a transaction of its own, as a concurrent import writing it
+ * would: a chunk importing one of these rows waits at its entrance insert until the key is let go
+ * (rolled back), then imports the row. Lets a test stop chunks mid-way and let them go one by one.
+ */
+export async function holdImportKeys(
+  databaseUrl: string,
+  initiatorId: number,
+  rows: readonly object[],
+): Promise<{ release(index: number): Promise<void>; releaseAll(): Promise<void> }> {
+  // The batch they are written for exists nowhere: the transactions are rolled back, nothing stays.
+  const batchId = randomUUID();
+  // Authors are created outside the held transactions, committed, as a chunk creates them.
+  const setup = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  const holders: (pg.Client | null)[] = [];
+  const release = async (index: number) => {
+    const holder = holders[index];
+    holders[index] = null;
+    if (!holder) return;
+    await holder.query('ROLLBACK').catch(() => {});
+    await holder.end().catch(() => {});
+  };
+  try {
+    const reference = await loadReferenceData(setup);
+    for (const row of rows) {
+      const conversion = convertRow(row as Record<string, unknown>, 2, reference);
+      if (!conversion.ok) throw new Error(conversion.message);
+      const holder = new pg.Client({ connectionString: databaseUrl });
+      holders.push(holder);
+      await holder.connect();
+      await holder.query('BEGIN');
+      await writeEntrances(holder, [conversion.record], {
+        batchId,
+        initiatorId,
+        resolveAuthors: (names: string[]) => resolveAuthors(setup, names),
+      });
+    }
+  } catch (error) {
+    await Promise.all(holders.map((_, index) => release(index)));
+    throw error;
+  } finally {
+    await setup.end();
+  }
+  return {
+    release,
+    releaseAll: async () => {
+      await Promise.all(holders.map((_, index) => release(index)));
+    },
+  };
+}

@@ -11,14 +11,14 @@ import type { GroupName } from '../../api/lib/auth/groups';
 import { signToken } from '../../api/lib/auth/tokens';
 import { upsertUser } from '../../api/lib/auth/users';
 import { readSettings, type Settings } from '../../api/lib/core/settings';
-import type { QueueName } from '../../api/lib/core/types';
+import { isFinalStatus, type QueueName } from '../../api/lib/core/types';
 import { withTransaction } from '../../api/lib/db/pool';
 import { groupsOfCaver } from '../../api/lib/db/sql/cavers';
 import { countBatchJobs, countQueueJobs, queueJobTable } from '../../api/lib/db/sql/queueJobs';
 import type { JobStatus } from '../../api/lib/http/views/jobStatus';
 import type { Mailer } from '../../api/lib/notifications/mailer';
 import { type RunningService, startService } from '../../api/lib/service';
-import type { ReportStorage } from '../../api/lib/storage';
+import { createReportStorage, type ReportStorage } from '../../api/lib/storage';
 import { recordResponses } from './contract';
 import { freePort, migratedDatabase } from './database';
 
@@ -52,6 +52,8 @@ export interface TestService {
 export interface TestServiceOptions {
   settings?: SettingsOverrides;
   storage?: ReportStorage;
+  /** Wraps the storage the settings choose (to make it fail on demand, say). */
+  wrapStorage?: (storage: ReportStorage) => ReportStorage;
   mailer?: Mailer;
   env?: Record<string, string>;
 }
@@ -120,7 +122,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
 
   const service = await startService({
     settings,
-    storage: options.storage,
+    storage: options.storage ?? options.wrapStorage?.(createReportStorage(settings, TEST_SALT)),
     // With an SMTP server configured the real mailer sends to it; otherwise emails are collected.
     mailer: options.mailer ?? (settings.mail.smtpUrl ? undefined : silentMailer()),
     createDevAdmin: false,
@@ -180,7 +182,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
         if (res.status !== 200)
           throw new Error(`GET /api/v1/jobs/${batchId} answered ${res.status}: ${res.text}`);
         const status = res.body as JobStatus;
-        if (status.status === 'completed' || status.status === 'failed') return status;
+        if (isFinalStatus(status.status)) return status;
         if (Date.now() > deadline)
           throw new Error(`Batch ${batchId} still ${status.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -100,6 +100,19 @@ describe('CSVImportQueueService: completion email', () => {
     assert.ok(email.text.includes(de['csvImport.noReports']));
   });
 
+  it('says that a cancelled batch was cancelled, and how to finish it', () => {
+    for (const locale of LOCALES) {
+      const email = renderCompletionEmail({ ...input, locale, status: 'cancelled' });
+      const phrases = load(locale);
+      assert.equal(email.subject, phrases['csvImport.subject.cancelled'], locale);
+      const literal = phrases['csvImport.cancelledIntro']
+        .split(/\{\{\s*\w+\s*\}\}/)
+        .reduce((longest, part) => (part.length > longest.length ? part : longest), '');
+      assert.ok(literal.length > 20 && email.text.includes(literal), locale);
+      assert.notEqual(email.subject, phrases['csvImport.subject.completed'], locale);
+    }
+  });
+
   it('writes Hebrew and Arabic right to left', () => {
     for (const locale of ['he', 'ar']) {
       assert.match(

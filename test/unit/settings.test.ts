@@ -37,6 +37,16 @@ describe('Foundation: settings', () => {
     refused({ QUEUE_POLLING_INTERVAL: '0.25' }, /^QUEUE_POLLING_INTERVAL must be a number from 0.5 to 60/);
   });
 
+  it('reads the live progress settings: heartbeat seconds and streams per process', () => {
+    assert.deepEqual(readSettings({}).events, { heartbeatSeconds: 15, maxStreams: 1000 });
+    assert.deepEqual(readSettings({ EVENTS_HEARTBEAT: '5', EVENTS_MAX_STREAMS: '20' }).events, {
+      heartbeatSeconds: 5,
+      maxStreams: 20,
+    });
+    refused({ EVENTS_HEARTBEAT: '0' }, /^EVENTS_HEARTBEAT must be an integer from 1 to 3600, got "0"$/);
+    refused({ EVENTS_MAX_STREAMS: 'many' }, /^EVENTS_MAX_STREAMS must be an integer/);
+  });
+
   it('applies production rules to every NODE_ENV but development and test', () => {
     for (const mode of ['production', 'prod', 'staging', 'Production']) {
       assert.equal(readSettings({ NODE_ENV: mode, REPORT_STORAGE: 'local' }).production, true, mode);

@@ -4,16 +4,19 @@ import { createReportStorage } from '../../api/lib/storage';
 
 describe('Batch completion: storage configuration', () => {
   it('uses Azure for a connection string or an account name + key, the local disk otherwise', () => {
-    assert.match(createReportStorage(readSettings({})).description, /^local:/);
+    assert.match(createReportStorage(readSettings({}), 'salt').description, /^local:/);
     const withKey = readSettings({
       AZURE_STORAGE_CONNECTION_STRING:
         'DefaultEndpointsProtocol=https;AccountName=caves;AccountKey=a2V5;EndpointSuffix=core.windows.net',
       AZURE_CONTAINER: 'reports',
     });
-    assert.equal(createReportStorage(withKey).description, 'azure:reports');
+    assert.equal(createReportStorage(withKey, 'salt').description, 'azure:reports');
     const named = readSettings({ AZURE_ACCOUNT_NAME: 'caves', AZURE_KEY: 'a2V5' });
-    assert.equal(createReportStorage(named).description, 'azure:documents');
-    assert.match(createReportStorage(readSettings({ AZURE_ACCOUNT_NAME: 'caves' })).description, /^local:/);
+    assert.equal(createReportStorage(named, 'salt').description, 'azure:documents');
+    assert.match(
+      createReportStorage(readSettings({ AZURE_ACCOUNT_NAME: 'caves' }), 'salt').description,
+      /^local:/,
+    );
   });
 
   it('refuses a connection string that cannot sign report links', () => {
@@ -21,6 +24,6 @@ describe('Batch completion: storage configuration', () => {
       AZURE_STORAGE_CONNECTION_STRING:
         'BlobEndpoint=https://caves.blob.core.windows.net/;SharedAccessSignature=sv=2024&sig=x',
     });
-    assert.throws(() => createReportStorage(sasOnly), /must contain AccountKey/);
+    assert.throws(() => createReportStorage(sasOnly, 'salt'), /must contain AccountKey/);
   });
 });

@@ -19,6 +19,18 @@ export function assertCanViewJob(caller: Caller, batch: { id_initiator: number }
   }
 }
 
+/** Cancelling a batch, or rebuilding its reports: its initiator and administrators. */
+export function assertCanControlJob(caller: Caller, batch: { id_initiator: number }): void {
+  if (batch.id_initiator !== caller.id && !isAdministrator(caller)) {
+    throw new ForbiddenError('You are not authorized to control this job.');
+  }
+}
+
+/** Reverting a batch deletes what it created: administrators only, whoever started it. */
+export function assertCanRevertJob(caller: Caller): void {
+  if (!isAdministrator(caller)) throw new ForbiddenError('You are not authorized to revert an import.');
+}
+
 export function assertCanViewAllJobs(caller: Caller): void {
   if (!isModeratorOrAdministrator(caller))
     throw new ForbiddenError('You are not authorized to view all jobs.');

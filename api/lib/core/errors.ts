@@ -7,9 +7,11 @@ export type ErrorKind =
   | 'not-authenticated'
   | 'forbidden'
   | 'not-found'
+  | 'conflict'
   | 'too-large'
   | 'unsupported-media-type'
   | 'too-many-requests'
+  | 'unavailable'
   | 'queue-unavailable'
   | 'enqueue-failed';
 
@@ -72,9 +74,29 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/**
+ * This process cannot take the request now (it holds as many live streams as it may), another one or
+ * a later try may: try again after `retryAfterSeconds`.
+ */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The body is in an encoding or charset the service does not read. */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly kind = 'unsupported-media-type';
+}
+
+/** The request contradicts the resource's state (an ended batch cancelled) or an earlier request. */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
 }
 
 /** The job queue cannot be reached: nothing can be enqueued now. */

@@ -58,11 +58,19 @@ export interface Settings {
     azureBlobEndpoint: string | undefined;
     container: string;
     localDir: string;
-    sasLifetimeDays: number;
+    /** How long a report link is valid from the read that signed it (Azure SAS, signed local links). */
+    linkLifetimeDays: number;
   };
   mail: {
     smtpUrl: string | undefined;
     from: string;
+  };
+  /** Live progress streams (GET /api/v1/jobs/:batchId/events). */
+  events: {
+    /** Seconds between the comment lines that keep an idle stream open through proxies. */
+    heartbeatSeconds: number;
+    /** Streams one process holds open at most; past it a new one answers 503. */
+    maxStreams: number;
   };
   /** Read the client's address from X-Forwarded-For (behind a reverse proxy only). */
   trustProxy: boolean;
@@ -243,11 +251,15 @@ export function readSettings(env: Env = process.env): Settings {
       azureBlobEndpoint: text(env, 'AZURE_BLOB_ENDPOINT'),
       container: text(env, 'AZURE_CONTAINER') ?? 'documents',
       localDir: text(env, 'LOCAL_UPLOADS_DIR') ?? '.local-uploads',
-      sasLifetimeDays: 7,
+      linkLifetimeDays: 7,
     },
     mail: {
       smtpUrl: text(env, 'SMTP_URL'),
       from: text(env, 'MAIL_FROM') ?? 'Grottocenter <no-reply@grottocenter.org>',
+    },
+    events: {
+      heartbeatSeconds: integer(env, 'EVENTS_HEARTBEAT', 15, 1, 3600),
+      maxStreams: integer(env, 'EVENTS_MAX_STREAMS', 1000, 1, 100_000),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')

@@ -18,20 +18,29 @@
  * - retention: how long an ended batch's staged row data is kept (its batch, summary and reports stay).
  */
 
-/** A batch's life: pending → active → aggregating → completed | failed (t_job_batch.status). */
+/**
+ * A batch's life: pending → active → aggregating → completed | failed | cancelled (t_job_batch.status).
+ * A batch whose cancellation was asked for (cancelled_at) still aggregates, and ends `cancelled`.
+ */
 export const BATCH_STATUSES = Object.freeze({
   pending: 'pending',
   active: 'active',
   aggregating: 'aggregating',
   completed: 'completed',
   failed: 'failed',
+  cancelled: 'cancelled',
 } as const);
 
 export type BatchStatus = (typeof BATCH_STATUSES)[keyof typeof BATCH_STATUSES];
-export type FinalStatus = typeof BATCH_STATUSES.completed | typeof BATCH_STATUSES.failed;
+export type FinalStatus =
+  | typeof BATCH_STATUSES.completed
+  | typeof BATCH_STATUSES.failed
+  | typeof BATCH_STATUSES.cancelled;
+
+export const FINAL_STATUSES: readonly FinalStatus[] = Object.freeze(['completed', 'failed', 'cancelled']);
 
 export function isFinalStatus(status: BatchStatus): status is FinalStatus {
-  return status === BATCH_STATUSES.completed || status === BATCH_STATUSES.failed;
+  return (FINAL_STATUSES as readonly BatchStatus[]).includes(status);
 }
 
 /** What became of one row (t_job_batch_row.outcome). */
@@ -61,6 +70,10 @@ export type ReportUrls = Record<ReportKind, string | null>;
 
 /** t_job_batch.result of an ended batch. */
 export interface BatchResult {
+  /**
+   * Stored: each written report's blob name (null: none). Answered and emailed: links to them,
+   * signed at that moment (reports/csvReports.ts, signedReportUrls).
+   */
   reportUrls: ReportUrls;
   summary: OutcomeCounts;
   /** Why a failed batch failed, for a person to act on. */

@@ -12,9 +12,11 @@ const STATUS_OF: Readonly<Record<ErrorKind, number>> = Object.freeze({
   'not-authenticated': 401,
   forbidden: 403,
   'not-found': 404,
+  conflict: 409,
   'too-large': 413,
   'unsupported-media-type': 415,
   'too-many-requests': 429,
+  unavailable: 503,
   'queue-unavailable': 500,
   'enqueue-failed': 500,
 });

@@ -139,21 +139,33 @@ function bodyError(error: unknown): Error {
   return new InvalidInputError('Request body could not be read.');
 }
 
+/** Why a local report link is refused, for the person who followed it. */
+const REFUSED_LINK = {
+  invalid: 'This report link is not valid. Open the import again for a fresh link.',
+  expired: 'This report link has expired. Open the import again for a fresh link.',
+} as const;
+
 /**
- * Serves the local report files read-only: GET/HEAD only, no directory listing, no dotfiles, and
- * nothing outside the uploads folder (serve-static resolves and confines the path).
+ * Serves the local report files read-only, each only through a signed, unexpired link (as Azure
+ * serves them through SAS URLs): GET/HEAD only, no directory listing, no dotfiles, and nothing outside
+ * the uploads folder (serve-static resolves and confines the path). With Azure storage, none at all.
  */
 export function localUploads(): Middleware {
   let serve: Middleware | undefined;
   return (req, res, next) => {
     const url = req.url;
     if (!url.startsWith(`${LOCAL_UPLOADS_ROUTE}/`)) return next();
-    if (url.split('?')[0].endsWith(PARTIAL_SUFFIX))
+    const [rawPath, query = ''] = url.slice(LOCAL_UPLOADS_ROUTE.length).split(/\?(.*)/s);
+    const { storage } = serviceContext();
+    if (rawPath.endsWith(PARTIAL_SUFFIX) || !storage.checkLink)
       return sendError(res, new NotFoundError('File not found.'));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.status(405).json({ message: 'Local uploads are read-only.' });
       return;
     }
+    // decodablePath() ran first: the path decodes.
+    const check = storage.checkLink(decodeURIComponent(rawPath), new URLSearchParams(query));
+    if (check !== 'valid') return sendError(res, new ForbiddenError(REFUSED_LINK[check]));
     serve ??= serveStatic(path.resolve(serviceContext().settings.storage.localDir), {
       index: false,
       dotfiles: 'deny',
@@ -176,7 +188,7 @@ export function localUploads(): Middleware {
   };
 }
 
-/** Serves one folder of an installed package under a URL prefix (the docs UI, the CSV parser). */
+/** Serves one folder of an installed package under a URL prefix (the docs UI). */
 export function packageFiles(prefix: string, folder: string): Middleware {
   const serve = serveStatic(folder, {
     index: false,

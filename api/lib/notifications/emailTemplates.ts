@@ -99,7 +99,7 @@ export function renderCompletionEmail(input: CompletionEmailInput): RenderedEmai
   const links = (['success', 'duplicates', 'failures'] as const)
     .filter((kind) => input.reportUrls[kind])
     .map((kind) => ({ label: t(`csvImport.report.${kind}`), url: input.reportUrls[kind]! }));
-  const intro = t(failed ? 'csvImport.failedIntro' : 'csvImport.completedIntro', {
+  const intro = t(`csvImport.${input.status}Intro`, {
     totalRows: input.totalRows,
     startedAt,
   });
@@ -145,5 +145,5 @@ export function renderCompletionEmail(input: CompletionEmailInput): RenderedEmai
     '</body></html>',
   ].join('');
 
-  return { subject: t(failed ? 'csvImport.subject.failed' : 'csvImport.subject.completed'), text, html };
+  return { subject: t(`csvImport.subject.${input.status}`), text, html };
 }

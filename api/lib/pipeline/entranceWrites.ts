@@ -72,7 +72,10 @@ export async function writeEntrances(
 ): Promise<RowOutcome[]> {
   if (!records.length) return [];
   const { batchId } = context;
-  const existing = await findExisting(db, records);
+  // No lookup first: the insert itself finds the keys a live entrance holds (ON CONFLICT on the
+  // unique import key, which it probes anyway), and only those are read back below. A lookup of
+  // every key cost a statement per chunk that, in a fresh import, finds nothing.
+  const existing = new Map<string, number>();
   const candidates = firstRecordsOfFreeKeys(records, existing);
 
   // Every valid row's authors, duplicates' included: a duplicate's content names its author by id
@@ -88,7 +91,7 @@ export async function writeEntrances(
   const inserted = await insertEntrancesWithFreeKeys(db, batchId, entranceRows(planned));
   const created = planned.filter((entrance) => inserted.has(entrance.entranceId));
 
-  // Keys a concurrent batch took between our lookup and our insert: read the winners.
+  // Keys a live entrance holds (an earlier batch's, or a concurrent one's): read the winners.
   const lost = planned.filter((entrance) => !inserted.has(entrance.entranceId)).map((e) => e.record);
   if (lost.length) for (const [key, id] of await findExisting(db, lost)) existing.set(key, id);
 

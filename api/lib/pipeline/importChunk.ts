@@ -10,9 +10,14 @@ import { cellsOf, mapInTurns } from '../core/eventLoop';
 import type { Logger } from '../core/log';
 import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
 import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
-import { addChunkCounts } from '../db/sql/batches';
-import { insertRowOutcomes, lockChunk, readUnfinishedChunkRows } from '../db/sql/batchRows';
-import { countOutcomes } from '../rows/outcomes';
+import { addChunkCounts, isCancelled } from '../db/sql/batches';
+import {
+  failUnfinishedRows,
+  insertRowOutcomes,
+  lockChunk,
+  readUnfinishedChunkRows,
+} from '../db/sql/batchRows';
+import { CANCELLED_ROW_MESSAGE, countOutcomes } from '../rows/outcomes';
 import type { ReferenceData } from '../rows/referenceData';
 import { convertRow, type EntranceRecord } from '../rows/rowConversion';
 import { resolveAuthors, type WriteContext, writeEntrances } from './entranceWrites';
@@ -42,6 +47,8 @@ export interface ChunkSummary {
 export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
   const { db } = deps;
   await lockChunk(db, ref.batchId, ref.chunk);
+  // A chunk fetched before its batch was cancelled, not started yet: it imports nothing.
+  if (await isCancelled(db, ref.batchId)) return skipCancelledChunk(ref, deps);
   const rows = await readUnfinishedChunkRows(db, ref.batchId, ref.chunk);
   const reference = await deps.referenceData();
 
@@ -75,6 +82,14 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
     ...counts,
     isolatedRows: written.isolated,
   };
+}
+
+/** The rows of a chunk whose batch was cancelled become failures that say so. */
+async function skipCancelledChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
+  const failures = await failUnfinishedRows(deps.db, ref.batchId, [ref.chunk], CANCELLED_ROW_MESSAGE);
+  const counts = { successes: 0, duplicates: 0, failures };
+  await completeChunk(deps.db, deps.queue, ref.batchId, counts);
+  return { batchId: ref.batchId, chunk: ref.chunk, rows: failures, ...counts, isolatedRows: 0 };
 }
 
 /**

@@ -22,6 +22,15 @@ export interface JobQueue {
     data: readonly JobData[Q][],
     options?: { db?: Queryable },
   ): Promise<void>;
+  /**
+   * Cancels a batch's jobs of one queue that have not started (never those running), in the
+   * transaction `db`, and returns their data: cancelled exactly when the transaction commits.
+   */
+  cancelWaiting<Q extends QueueName>(
+    queue: Q,
+    batchId: string,
+    options: { db: Queryable },
+  ): Promise<JobData[Q][]>;
   /** Whether jobs can be enqueued now. */
   isAvailable(): Promise<boolean>;
 }

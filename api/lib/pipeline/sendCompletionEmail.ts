@@ -10,10 +10,14 @@ import { claimEmail, findBatch, recordEmailState } from '../db/sql/batches';
 import { findCaverContact } from '../db/sql/cavers';
 import { localeFor, renderCompletionEmail } from '../notifications/emailTemplates';
 import type { Mailer } from '../notifications/mailer';
+import { signedReportUrls } from '../reports/csvReports';
+import type { ReportStorage } from '../storage';
 
 export interface EmailDependencies {
   db: Queryable;
   mailer: Mailer;
+  /** Signs the report links the email gives (valid for the link lifetime from the sending). */
+  storage: ReportStorage;
   /** The absolute URL of a batch's status, for the email's link. */
   jobUrl(batchId: string): string;
 }
@@ -73,7 +77,7 @@ async function deliver(deps: EmailDependencies, batchId: string): Promise<'sent'
     totalRows: batch.total_rows,
     startedAt: new Date(batch.created_at),
     summary: batch.result.summary,
-    reportUrls: batch.result.reportUrls,
+    reportUrls: await signedReportUrls(deps.storage, batch.id, batch.result.reportUrls),
     error: batch.result.error,
     statusUrl: deps.jobUrl(batch.id),
   });

@@ -7,6 +7,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
+  ConflictError,
   EnqueueFailedError,
   isDomainError,
   NotAuthenticatedError,
@@ -15,8 +16,15 @@ import {
 import { createLogger } from '../core/log';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
-import { insertBatch } from '../db/sql/batches';
-import { copyStagedRows, insertKeyGroups, type RowToStage, readKeyGroups } from '../db/sql/batchRows';
+import { findBatch, insertBatch } from '../db/sql/batches';
+import {
+  analyzeStagingTables,
+  copyStagedRows,
+  insertKeyGroups,
+  type RowToStage,
+  readKeyGroups,
+} from '../db/sql/batchRows';
+import { claimIdempotencyKey } from '../db/sql/importRequests';
 import { ChunkPlanner } from '../rows/chunking';
 import { importKey, type Row, storableColumns, storableRow } from '../rows/columns';
 import type { JobQueue } from './ports';
@@ -26,6 +34,9 @@ const log = createLogger('import');
 
 /** Key groups read, placed and written back per statement. */
 const GROUPS_PER_PAGE = 10_000;
+
+/** From this many rows, a batch is a large part of the staging tables: their statistics are refreshed. */
+const ANALYZE_FROM_ROWS = 10_000;
 
 export interface SubmitDependencies {
   pool: pg.Pool;
@@ -38,11 +49,28 @@ export interface AcceptedBatch {
   batchId: string;
   totalRows: number;
   totalChunks: number;
+  /** True when an earlier request with the same Idempotency-Key and body created this batch. */
+  replayed?: boolean;
+}
+
+/** An Idempotency-Key (SPEC 13) and the digest of the body it came with, known once it is read. */
+export interface Idempotency {
+  key: string;
+  bodyDigest(): string;
+}
+
+/** Unwinds the transaction of a request that repeats an earlier one: nothing of it is kept. */
+class RepeatedRequest extends Error {
+  constructor(readonly batchId: string) {
+    super('The request repeats an earlier one');
+  }
 }
 
 const SUBMIT_MESSAGES = Object.freeze({
   queueUnavailable: 'Job queue is not available. Please try again later.',
   enqueueFailed: 'Failed to enqueue import batch.',
+  keyReused:
+    'This Idempotency-Key was used in the last 24 hours for another request body. Use a new key for a new import.',
 });
 
 /**
@@ -84,6 +112,7 @@ export async function submitBatch(
   deps: SubmitDependencies,
   initiatorId: number,
   requestRows: AsyncIterable<NumberedRow>,
+  idempotency?: Idempotency,
 ): Promise<AcceptedBatch> {
   if (!(await deps.queue.isAvailable())) throw new QueueUnavailableError(SUBMIT_MESSAGES.queueUnavailable);
   const batchId = randomUUID();
@@ -93,6 +122,10 @@ export async function submitBatch(
     const totalChunks = await withTransaction(deps.pool, async (client) => {
       await copyStagedRows(client, batchId, rowsToStage(checkedRows(requestRows, deps.limits, shape)));
       const totalChunks = await placeKeyGroups(client, batchId, deps.chunkSize);
+      if (shape.rows >= ANALYZE_FROM_ROWS) await analyzeStagingTables(client);
+      // The body has been read whole: its digest is known. Claimed before the batch exists, so a
+      // repeated request waits here for the first one's outcome instead of creating a batch of its own.
+      if (idempotency) await claimKey(client, idempotency, initiatorId, batchId);
       const columns = storableColumns(shape.columns);
       const batch = {
         id: batchId,
@@ -114,6 +147,7 @@ export async function submitBatch(
     });
     return { batchId, totalRows: shape.rows, totalChunks };
   } catch (error) {
+    if (error instanceof RepeatedRequest) return acceptedEarlier(deps.pool, error.batchId);
     // A bad request (a limit, a malformed file) is the caller's to hear about; anything else is ours.
     if (isDomainError(error)) throw error;
     // A token still valid for an account deleted since: nobody to import for.
@@ -125,4 +159,30 @@ export async function submitBatch(
     log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }
+}
+
+/** Takes the key for this batch, or unwinds the transaction: with the original batch, or a 409. */
+async function claimKey(
+  client: pg.PoolClient,
+  idempotency: Idempotency,
+  initiatorId: number,
+  batchId: string,
+): Promise<void> {
+  const bodyDigest = idempotency.bodyDigest();
+  const holder = await claimIdempotencyKey(client, {
+    caverId: initiatorId,
+    key: idempotency.key,
+    bodyDigest,
+    batchId,
+  });
+  if (!holder) return;
+  if (holder.bodyDigest !== bodyDigest) throw new ConflictError(SUBMIT_MESSAGES.keyReused);
+  throw new RepeatedRequest(holder.batchId);
+}
+
+/** The answer the first request with this key and body got. */
+async function acceptedEarlier(pool: pg.Pool, batchId: string): Promise<AcceptedBatch> {
+  const batch = await findBatch(pool, batchId);
+  if (!batch) throw new Error(`Batch ${batchId} of an Idempotency-Key is missing`);
+  return { batchId, totalRows: batch.total_rows, totalChunks: batch.total_chunks, replayed: true };
 }

@@ -3,9 +3,9 @@ import { PgBoss } from 'pg-boss';
 import { coerceError } from '../core/errors';
 import { createLogger } from '../core/log';
 import type { Settings } from '../core/settings';
-import { QUEUES } from '../core/types';
+import { type JobData, QUEUES } from '../core/types';
 import { type Queryable, toExecuteSql } from '../db/pool';
-import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../db/sql/queueJobs';
+import { lockWaitingBatchJobs, PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../db/sql/queueJobs';
 import type { EnqueueOptions, JobQueue } from '../pipeline/ports';
 import { queueDefinitions } from './queues';
 
@@ -84,7 +84,7 @@ const bossOptions = (options: EnqueueOptions = {}) => ({
 });
 
 /** The pipeline's JobQueue on pg-boss; a process without pg-boss has a queue that is never available. */
-export function jobQueueOf(boss: PgBoss | null): JobQueue {
+export function jobQueueOf(boss: PgBoss | null, schema: string): JobQueue {
   return {
     async send(queue, data, options) {
       if (!boss) throw new Error('The job queue is not started');
@@ -95,6 +95,19 @@ export function jobQueueOf(boss: PgBoss | null): JobQueue {
       if (!data.length) return;
       const jobs = data.map((item) => ({ data: item as object }));
       await boss.insert(queue, jobs, options?.db ? { db: toExecuteSql(options.db) } : undefined);
+    },
+    async cancelWaiting(queue, batchId, options) {
+      if (!boss) throw new Error('The job queue is not started');
+      const waiting = await lockWaitingBatchJobs<JobData[typeof queue]>(options.db, schema, queue, batchId);
+      // Through pg-boss, which keeps its own counts of settled jobs; locked above, none can start meanwhile.
+      if (waiting.length) {
+        await boss.cancel(
+          queue,
+          waiting.map((job) => job.id),
+          { db: toExecuteSql(options.db) },
+        );
+      }
+      return waiting.map((job) => job.data);
     },
     isAvailable: () => isQueueAvailable(boss),
   };

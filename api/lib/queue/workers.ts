@@ -11,6 +11,7 @@ import { createLogger } from '../core/log';
 import type { Settings } from '../core/settings';
 import { type JobData, QUEUES, type QueueName } from '../core/types';
 import { type ExecuteSql, fromExecuteSql } from '../db/pool';
+import { deleteExpiredIdempotencyKeys } from '../db/sql/importRequests';
 import type { Mailer } from '../notifications/mailer';
 import { aggregateBatch } from '../pipeline/aggregateBatch';
 import { checkCompletion } from '../pipeline/checkCompletion';
@@ -169,7 +170,7 @@ export function pipelineWorkers(deps: WorkerDependencies) {
       async handle(job) {
         const { batchId } = job.data;
         const outcome = await sendCompletionEmail(
-          { db: pool, mailer: deps.mailer, jobUrl: deps.jobUrl },
+          { db: pool, mailer: deps.mailer, storage: deps.storage, jobUrl: deps.jobUrl },
           batchId,
         );
         log.info(EMAIL_LOG[outcome], { batch: batchId });
@@ -209,7 +210,8 @@ export function pipelineWorkers(deps: WorkerDependencies) {
       async handle() {
         const pruned = await pruneStagedRows(pool, settings.import.retentionDays);
         if (pruned.batches > 0) log.info('Deleted the staged rows of batches past their retention', pruned);
-        return pruned;
+        const idempotencyKeys = await deleteExpiredIdempotencyKeys(pool);
+        return { ...pruned, idempotencyKeys };
       },
     }),
   ];

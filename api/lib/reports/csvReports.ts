@@ -126,21 +126,43 @@ export function reportBlobName(batchId: string, kind: ReportKind): string {
   return `csv-import-reports/${batchId}/${kind}.csv`;
 }
 
-/** Writes the non-empty reports and returns their URLs; an empty report is not written (null URL). */
+/**
+ * Writes the non-empty reports and returns their blob names (null: empty, not written). The names
+ * are what the batch's result keeps; links to them are signed on each read (see signedReportUrls).
+ */
 export async function writeReports(
   db: Queryable,
   storage: ReportStorage,
   batch: { id: string; columns: readonly string[] },
   summary: OutcomeCounts,
 ): Promise<ReportUrls> {
-  const urls: ReportUrls = { success: null, duplicates: null, failures: null };
+  const blobs: ReportUrls = { success: null, duplicates: null, failures: null };
   for (const kind of REPORT_KINDS) {
     if (summary[REPORT_COUNT[kind]] === 0) continue;
-    urls[kind] = await storage.upload(
-      reportBlobName(batch.id, kind),
+    const blobName = reportBlobName(batch.id, kind);
+    await storage.upload(
+      blobName,
       reportStream(db, batch.id, kind, batch.columns),
       'text/csv; charset=utf-8',
     );
+    blobs[kind] = blobName;
   }
-  return urls;
+  return blobs;
+}
+
+/**
+ * The links to a batch's reports, signed now: one for each report its result says was written. The
+ * blob name is derived from the batch, so results stored before links were signed on read (which
+ * hold a link of their own, by now perhaps expired) get fresh links too.
+ */
+export async function signedReportUrls(
+  storage: ReportStorage,
+  batchId: string,
+  stored: ReportUrls | null | undefined,
+): Promise<ReportUrls> {
+  const links: ReportUrls = { success: null, duplicates: null, failures: null };
+  for (const kind of REPORT_KINDS) {
+    if (stored?.[kind]) links[kind] = await storage.linkTo(reportBlobName(batchId, kind));
+  }
+  return links;
 }

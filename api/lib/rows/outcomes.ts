@@ -9,6 +9,9 @@ export function chunkFailedMessage(attempts: number, error: string): string {
   return `Chunk failed after ${attempts} attempts: ${error}`;
 }
 
+/** A row a cancelled batch never processed (SPEC 13): failures.csv lists it, to be imported again. */
+export const CANCELLED_ROW_MESSAGE = 'Import cancelled before this row was processed.';
+
 export function countOutcomes(outcomes: readonly RowOutcome[]): OutcomeCounts {
   const counts = { successes: 0, duplicates: 0, failures: 0 };
   for (const { outcome } of outcomes) {

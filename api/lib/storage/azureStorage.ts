@@ -13,7 +13,7 @@ const UPLOAD_CONCURRENCY = 4;
 
 /**
  * Azure Blob Storage: a private container (created when missing), and for each file a read-only SAS
- * URL that expires after `sasLifetimeDays`.
+ * URL that expires `linkLifetimeDays` after it was signed.
  */
 export class AzureReportStorage implements ReportStorage {
   readonly description: string;
@@ -21,7 +21,7 @@ export class AzureReportStorage implements ReportStorage {
 
   constructor(
     private readonly container: ContainerClient,
-    private readonly sasLifetimeDays: number,
+    private readonly linkLifetimeDays: number,
   ) {
     this.description = `azure:${container.containerName}`;
   }
@@ -45,24 +45,29 @@ export class AzureReportStorage implements ReportStorage {
           new StorageSharedKeyCredential(settings.azureAccountName!, settings.azureKey!),
           options,
         );
-    return new AzureReportStorage(service.getContainerClient(settings.container), settings.sasLifetimeDays);
+    return new AzureReportStorage(service.getContainerClient(settings.container), settings.linkLifetimeDays);
   }
 
-  async upload(blobName: string, content: Readable, contentType: string): Promise<string> {
+  async upload(blobName: string, content: Readable, contentType: string): Promise<void> {
     // No `access` option: the container stays private, reports are read through SAS URLs only.
     this.containerReady ??= this.container.createIfNotExists().catch((error) => {
       this.containerReady = undefined;
       throw error;
     });
     await this.containerReady;
-    const blob = this.container.getBlockBlobClient(blobName);
-    await blob.uploadStream(content, UPLOAD_BUFFER_BYTES, UPLOAD_CONCURRENCY, {
-      blobHTTPHeaders: { blobContentType: contentType },
-    });
-    return blob.generateSasUrl({
+    await this.container
+      .getBlockBlobClient(blobName)
+      .uploadStream(content, UPLOAD_BUFFER_BYTES, UPLOAD_CONCURRENCY, {
+        blobHTTPHeaders: { blobContentType: contentType },
+      });
+  }
+
+  /** A read-only SAS URL, signed locally with the account key: no request to Azure. */
+  linkTo(blobName: string): Promise<string> {
+    return this.container.getBlockBlobClient(blobName).generateSasUrl({
       permissions: BlobSASPermissions.parse('r'),
       startsOn: new Date(Date.now() - 5 * 60_000), // tolerate clock skew between us and Azure
-      expiresOn: new Date(Date.now() + this.sasLifetimeDays * 24 * 3600_000),
+      expiresOn: new Date(Date.now() + this.linkLifetimeDays * 24 * 3600_000),
     });
   }
 }

@@ -3,11 +3,21 @@ import { AzureReportStorage } from './azureStorage';
 import { LocalReportStorage } from './localStorage';
 import type { ReportStorage } from './reportStorage';
 
-export type { ReportStorage } from './reportStorage';
+export type { LinkCheck, ReportStorage } from './reportStorage';
 
-/** The storage the settings chose (see `reportStorageKind` in core/settings.ts). */
-export function createReportStorage(settings: Settings): ReportStorage {
-  return settings.storage.kind === 'azure'
-    ? AzureReportStorage.fromSettings(settings.storage)
-    : new LocalReportStorage(settings.storage.localDir, settings.storage.container, settings.publicUrl);
+/**
+ * The storage the settings chose (see `reportStorageKind` in core/settings.ts). `linkSecret` signs
+ * local links (the token salt): every process of a deployment must sign and check them alike.
+ */
+export function createReportStorage(settings: Settings, linkSecret: string): ReportStorage {
+  const { storage } = settings;
+  return storage.kind === 'azure'
+    ? AzureReportStorage.fromSettings(storage)
+    : new LocalReportStorage(
+        storage.localDir,
+        storage.container,
+        settings.publicUrl,
+        linkSecret,
+        storage.linkLifetimeDays,
+      );
 }

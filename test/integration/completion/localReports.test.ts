@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { serviceContext } from '../../../api/lib/context';
 import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
 import { importAndWait, outcomesOf } from '../../support/imports';
 import { download, mixedRows } from '../../support/reports';
@@ -15,14 +16,16 @@ describe('Batch completion: reports on local disk', () => {
     status = await importAndWait(suite.app, suite.admin, rows);
   });
 
-  it('completes with absolute report URLs under /local-uploads/ mirroring the container layout', () => {
+  it('completes with absolute, signed report URLs under /local-uploads/ mirroring the container layout', () => {
     assert.equal(status.status, 'completed');
     assert.deepEqual(status.result?.summary, { successes: 3, duplicates: 1, failures: 2 });
     for (const kind of ['success', 'duplicates', 'failures'] as const) {
+      const link: URL = new URL(status.result!.reportUrls[kind] ?? '');
       assert.equal(
-        status.result?.reportUrls[kind],
+        `${link.origin}${link.pathname}`,
         `${suite.app.url}/local-uploads/documents/csv-import-reports/${status.batchId}/${kind}.csv`,
       );
+      assert.match(link.search, /^\?expires=\d+&signature=[\w-]{43}$/);
     }
   });
 
@@ -121,9 +124,9 @@ describe('Batch completion: reports on local disk', () => {
     assert.deepEqual(clean.result?.reportUrls.duplicates, null);
     assert.deepEqual(clean.result?.reportUrls.failures, null);
     const missing = await fetch(
-      `${suite.app.url}/local-uploads/documents/csv-import-reports/${clean.batchId}/failures.csv`,
+      await serviceContext().storage.linkTo(`csv-import-reports/${clean.batchId}/failures.csv`),
     );
-    assert.equal(missing.status, 404);
+    assert.equal(missing.status, 404, 'a signed link to a file that was never written');
   });
 
   it('serves local uploads read-only, without listings or escapes from the folder', async () => {

@@ -6,7 +6,7 @@ import { cachedReferenceData } from '../../../api/lib/rows/referenceData';
 import { createReportStorage } from '../../../api/lib/storage';
 import { outcomesOf, submit } from '../../support/imports';
 import { entranceRow } from '../../support/rows';
-import { silentMailer, useTestService } from '../../support/testService';
+import { silentMailer, TEST_SALT, useTestService } from '../../support/testService';
 
 describe('CSVImportQueueService: recovery of batches whose jobs were lost', () => {
   // No workers at first: the test decides what is lost before anything runs.
@@ -42,7 +42,7 @@ describe('CSVImportQueueService: recovery of batches whose jobs were lost', () =
       jobUrl: (id) => `${suite.app.url}/api/v1/jobs/${id}`,
       settings,
       referenceData: cachedReferenceData(pool),
-      storage: createReportStorage(settings),
+      storage: createReportStorage(settings, TEST_SALT),
       mailer: silentMailer(),
     });
     const status = await suite.app.waitForBatch(batchId, suite.admin.token);

@@ -45,10 +45,14 @@ describe('Job features: GET /api/v1/jobs and /api/v1/jobs/:batchId', () => {
     const res = await get(`/api/v1/jobs/${batchId}`, owner.token);
     assert.deepEqual(Object.keys(res.body).sort(), [
       'batchId',
+      'cancelledAt',
+      'cancelledBy',
       'completedAt',
       'createdAt',
       'progress',
       'result',
+      'revertedAt',
+      'revertedBy',
       'status',
       'type',
     ]);

@@ -2,18 +2,31 @@ import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { assertCanImport } from '../../../lib/auth/permissions';
 import { serviceContext } from '../../../lib/context';
 import { action } from '../../../lib/http/errors';
+import { digestedRequest, idempotencyKeyOf } from '../../../lib/http/idempotency';
 import { readRequestRows } from '../../../lib/http/importBody';
 import { jobStatusPath } from '../../../lib/http/paths';
 import { submitBatch } from '../../../lib/pipeline/submitBatch';
 
-/** POST /api/v1/entrances/import-rows `{ data: [row, ...] }` or a CSV file → 202 with the batch id (SPEC 5, 15). */
+/**
+ * POST /api/v1/entrances/import-rows `{ data: [row, ...] }` or a CSV file → 202 with the batch id
+ * (SPEC 5, 15). With an Idempotency-Key, a repeat of an earlier request (same key, same body, within
+ * 24 hours) answers that request's 202 (`Idempotent-Replayed: true`) and creates nothing (SPEC 13).
+ */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
   const { pool, queue, settings } = serviceContext();
-  const rows = readRequestRows(req, settings.import.maxBodyBytes);
+  const key = idempotencyKeyOf(req.headers);
+  const { request, idempotency } = key ? digestedRequest(req, key) : { request: req, idempotency: undefined };
+  const rows = readRequestRows(request, settings.import.maxBodyBytes);
   const { chunkSize } = settings.import;
-  const accepted = await submitBatch({ pool, queue, chunkSize, limits: settings.import }, req.user.id, rows);
+  const { replayed, ...accepted } = await submitBatch(
+    { pool, queue, chunkSize, limits: settings.import },
+    req.user.id,
+    rows,
+    idempotency,
+  );
   const statusUrl = jobStatusPath(accepted.batchId);
+  if (replayed) res.set('Idempotent-Replayed', 'true');
   res
     .set('Location', statusUrl)
     .status(202)

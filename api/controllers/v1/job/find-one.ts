@@ -1,5 +1,6 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { assertCanViewJob } from '../../../lib/auth/permissions';
+import { serviceContext } from '../../../lib/context';
 import { NotFoundError } from '../../../lib/core/errors';
 import { action } from '../../../lib/http/errors';
 import { isUuid } from '../../../lib/http/requestInput';
@@ -13,5 +14,5 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
     : undefined;
   if (!batch) throw new NotFoundError('Job batch not found.');
   assertCanViewJob(req.user, batch);
-  res.status(200).json(toJobStatus(batch));
+  res.status(200).json(await toJobStatus(batch, serviceContext().storage));
 });

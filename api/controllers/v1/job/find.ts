@@ -1,5 +1,6 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { assertCanViewAllJobs } from '../../../lib/auth/permissions';
+import { serviceContext } from '../../../lib/context';
 import { action } from '../../../lib/http/errors';
 import { parseBooleanParam, parsePage } from '../../../lib/http/requestInput';
 import { toJobStatus } from '../../../lib/http/views/jobStatus';
@@ -18,5 +19,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
       .skip(page.offset),
     sails.models.tjobbatch.count(where),
   ]);
-  res.status(200).json({ items: items.map(toJobStatus), total, ...page });
+  const { storage } = serviceContext();
+  const jobs = await Promise.all(items.map((batch) => toJobStatus(batch, storage)));
+  res.status(200).json({ items: jobs, total, ...page });
 });

@@ -104,6 +104,17 @@ export async function insertKeyGroups(
 }
 
 /**
+ * Refreshes the planner's statistics of the staging tables, in the staging transaction (ANALYZE
+ * counts the rows its own transaction inserted). Without it, the first chunks of a large batch are
+ * planned on statistics that know nothing of its rows, until autovacuum catches up: a chunk's read
+ * was seen to take minutes instead of milliseconds. The lock it takes is held to the commit, so two
+ * large submissions analyse one after the other.
+ */
+export async function analyzeStagingTables(client: pg.ClientBase): Promise<void> {
+  await client.query('ANALYZE t_job_batch_row, t_job_batch_group');
+}
+
+/**
  * Serialises the attempts of one chunk to the end of the caller's transaction: a stale attempt
  * still running waits here instead of interleaving with this one, and then finds the rows done.
  */
@@ -150,11 +161,11 @@ export async function insertRowOutcomes(
   );
 }
 
-/** Turns the rows of a chunk that have no outcome yet into failures; returns how many. */
+/** Turns the rows of these chunks that have no outcome yet into failures; returns how many. */
 export async function failUnfinishedRows(
   db: Queryable,
   batchId: string,
-  chunk: number,
+  chunks: readonly number[],
   message: string,
 ): Promise<number> {
   const { rows } = await db.query<{ failed: number }>(
@@ -163,11 +174,11 @@ export async function failUnfinishedRows(
        SELECT r.id_job_batch, r.line, 'failure', $3
          FROM t_job_batch_group g
          JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
-        WHERE g.id_job_batch = $1 AND g.chunk = $2
+        WHERE g.id_job_batch = $1 AND g.chunk = ANY($2::int[])
        ON CONFLICT (id_job_batch, line) DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS failed FROM failed`,
-    [batchId, chunk, message],
+    [batchId, chunks, message],
   );
   return rows[0].failed;
 }

@@ -5,6 +5,14 @@
 import type { BatchResult, BatchStatus, FinalStatus, OutcomeCounts } from '../../core/types';
 import type { Queryable } from '../pool';
 
+/**
+ * The channel on which every change of a batch's progress or status is announced, with the batch id
+ * as payload. Sent from the changing statement itself (`RETURNING pg_notify(...)`), so it is delivered
+ * at that transaction's commit, to every process, and never for a change that rolled back.
+ */
+export const BATCH_CHANGED_CHANNEL = 'job_batch_changed';
+const NOTIFY_CHANGED = `pg_notify('${BATCH_CHANGED_CHANNEL}', id::text)`;
+
 /** A t_job_batch row as PostgreSQL returns it. The Waterline model TJobBatch maps the same columns. */
 export interface BatchRow {
   id: string;
@@ -28,6 +36,12 @@ export interface BatchRow {
   email_error: string | null;
   /** When the staged rows' data was deleted (retention); the batch and its reports stay. */
   rows_deleted_at: Date | null;
+  /** When, and by whom, the batch's cancellation was asked for; it then ends `cancelled`. */
+  cancelled_at: Date | null;
+  id_canceller: number | null;
+  /** When, and by whom, what the batch created was soft-deleted. */
+  reverted_at: Date | null;
+  id_reverter: number | null;
 }
 
 /** What became of a batch's completion email (null: not sent yet). */
@@ -69,7 +83,8 @@ export async function addChunkCounts(db: Queryable, batchId: string, counts: Out
         SET completed_chunks = completed_chunks + 1,
             successes = successes + $2, duplicates = duplicates + $3, failures = failures + $4,
             status = CASE WHEN status = 'pending' THEN 'active' ELSE status END
-      WHERE id = $1`,
+      WHERE id = $1
+      RETURNING ${NOTIFY_CHANGED}`,
     [batchId, counts.successes, counts.duplicates, counts.failures],
   );
 }
@@ -82,13 +97,18 @@ export async function claimBatchForAggregation(db: Queryable, batchId: string): 
   const { rows } = await db.query(
     `UPDATE t_job_batch SET status = 'aggregating'
       WHERE id = $1 AND status IN ('pending', 'active') AND completed_chunks = total_chunks
-      RETURNING id`,
+      RETURNING id, ${NOTIFY_CHANGED}`,
     [batchId],
   );
   return rows.length === 1;
 }
 
-/** Ends an aggregating batch with its final status and result; false when it had already ended. */
+/**
+ * Ends an aggregating batch with its final status and result; false when it had already ended. A
+ * batch whose cancellation was asked for ends `cancelled` where it would have ended `completed`:
+ * this statement and the cancellation's are serialised by the row lock, so exactly one of
+ * `completed` and `cancelled` is ever recorded.
+ */
 export async function recordFinalStatus(
   db: Queryable,
   batchId: string,
@@ -96,12 +116,91 @@ export async function recordFinalStatus(
   result: BatchResult,
 ): Promise<boolean> {
   const { rows } = await db.query(
-    `UPDATE t_job_batch SET status = $2, result = $3::jsonb, completed_at = now()
+    `UPDATE t_job_batch
+        SET status = CASE WHEN $2 = 'completed' AND cancelled_at IS NOT NULL THEN 'cancelled' ELSE $2 END,
+            result = $3::jsonb, completed_at = now()
       WHERE id = $1 AND status = 'aggregating'
-      RETURNING id`,
+      RETURNING id, ${NOTIFY_CHANGED}`,
     [batchId, status, JSON.stringify(result)],
   );
   return rows.length === 1;
+}
+
+/**
+ * Records the cancellation of a batch that has not ended; null when it has ended (or is not there).
+ * Asking again changes nothing: the first request's time and author stay.
+ */
+export async function recordCancellation(
+  db: Queryable,
+  batchId: string,
+  cancellerId: number,
+): Promise<BatchRow | null> {
+  const { rows } = await db.query<BatchRow>(
+    `UPDATE t_job_batch
+        SET cancelled_at = coalesce(cancelled_at, now()), id_canceller = coalesce(id_canceller, $2)
+      WHERE id = $1 AND status IN ('pending', 'active', 'aggregating')
+      RETURNING *, ${NOTIFY_CHANGED}`,
+    [batchId, cancellerId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Whether a batch's cancellation was asked for: its chunks not started yet then import nothing. */
+export async function isCancelled(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM t_job_batch WHERE id = $1 AND cancelled_at IS NOT NULL', [
+    batchId,
+  ]);
+  return rows.length === 1;
+}
+
+/** Adds the chunks a cancellation finished (their rows failed) to the batch's counts, in one statement. */
+export async function addCancelledChunks(
+  db: Queryable,
+  batchId: string,
+  chunks: number,
+  failures: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE t_job_batch
+        SET completed_chunks = completed_chunks + $2, failures = failures + $3,
+            status = CASE WHEN status = 'pending' THEN 'active' ELSE status END
+      WHERE id = $1
+      RETURNING ${NOTIFY_CHANGED}`,
+    [batchId, chunks, failures],
+  );
+}
+
+/** Marks an ended batch reverted; null when it has not ended, was reverted already, or is not there. */
+export async function recordRevert(
+  db: Queryable,
+  batchId: string,
+  reverterId: number,
+): Promise<BatchRow | null> {
+  const { rows } = await db.query<BatchRow>(
+    `UPDATE t_job_batch SET reverted_at = now(), id_reverter = $2
+      WHERE id = $1 AND status IN ('completed', 'failed', 'cancelled') AND reverted_at IS NULL
+      RETURNING *, ${NOTIFY_CHANGED}`,
+    [batchId, reverterId],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Sends a batch whose report step failed back to it (POST /jobs/:id/reports); null when the batch is
+ * not `failed` with every row processed. Its result goes until the reports make a new one, and the
+ * initiator is emailed again once they exist.
+ */
+export async function reopenForReports(db: Queryable, batchId: string): Promise<BatchRow | null> {
+  const { rows } = await db.query<BatchRow>(
+    `UPDATE t_job_batch
+        SET status = 'aggregating', completed_at = NULL, result = NULL,
+            email_state = NULL, email_state_at = NULL, email_error = NULL
+      WHERE id = $1 AND status = 'failed' AND completed_chunks = total_chunks
+        AND successes + duplicates + failures = total_rows
+      RETURNING *, ${NOTIFY_CHANGED}`,
+    [batchId],
+  );
+  return rows[0] ?? null;
 }
 
 /**
@@ -112,7 +211,7 @@ export async function recordFinalStatus(
 export async function claimEmail(db: Queryable, batchId: string, staleSeconds: number): Promise<boolean> {
   const { rows } = await db.query(
     `UPDATE t_job_batch SET email_state = 'sending', email_state_at = now()
-      WHERE id = $1 AND status IN ('completed', 'failed')
+      WHERE id = $1 AND status IN ('completed', 'failed', 'cancelled')
         AND (email_state IS NULL
              OR (email_state = 'sending' AND email_state_at < now() - make_interval(secs => $2)))
       RETURNING id`,

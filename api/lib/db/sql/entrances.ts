@@ -66,12 +66,15 @@ export async function findEntrancesByImportKey(
   keys: readonly ImportKey[],
 ): Promise<(ImportKey & { id: number })[]> {
   const { rows } = await db.query<ImportKey & { id: number }>(
-    `SELECT e.id, e.id_db_import, e.name_db_import
-       FROM t_entrance e
-       JOIN unnest($1::text[], $2::text[]) AS k(id_db_import, name_db_import)
-         ON e.id_db_import = k.id_db_import AND e.name_db_import = k.name_db_import
-      -- Both conditions of the partial unique index, so the planner can probe it once per key.
-      WHERE NOT e.is_deleted AND e.id_db_import IS NOT NULL`,
+    `SELECT e.id, k.id_db_import, k.name_db_import
+       FROM unnest($1::text[], $2::text[]) AS k(id_db_import, name_db_import)
+       -- One probe of the partial unique index per key (both its conditions are here), whatever the
+       -- planner's statistics say of a table an import is filling.
+       CROSS JOIN LATERAL (
+         SELECT t.id FROM t_entrance t
+          WHERE t.id_db_import = k.id_db_import AND t.name_db_import = k.name_db_import
+            AND NOT t.is_deleted AND t.id_db_import IS NOT NULL
+       ) e`,
     [keys.map((k) => k.id_db_import), keys.map((k) => k.name_db_import)],
   );
   return rows;
@@ -260,4 +263,56 @@ export async function insertResolvedEntrance(db: Queryable, entrance: ResolvedEn
       entrance.origin_id_job_batch,
     ],
   );
+}
+
+/** What reverting a batch soft-deleted (and, for its duplicates, deleted). */
+export interface RevertedCounts {
+  entrances: number;
+  caves: number;
+  names: number;
+  descriptions: number;
+  locations: number;
+  duplicates: number;
+}
+
+/**
+ * Soft-deletes everything a batch created, found through its rows' outcomes (so the entrances later
+ * batches or moderators created are never touched), and deletes the duplicates it recorded: one
+ * statement, in the caller's transaction. A deleted entrance frees its import key (the unique index
+ * covers live entrances only), so the same rows import again as new entrances.
+ */
+export async function softDeleteBatchCreations(db: Queryable, batchId: string): Promise<RevertedCounts> {
+  const { rows } = await db.query<RevertedCounts>(
+    `WITH created AS (
+       SELECT id_entrance, id_cave FROM t_job_batch_outcome WHERE id_job_batch = $1 AND outcome = 'success'
+     ), entrances AS (
+       UPDATE t_entrance t SET is_deleted = true FROM created c
+        WHERE t.id = c.id_entrance AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), caves AS (
+       UPDATE t_cave t SET is_deleted = true FROM created c
+        WHERE t.id = c.id_cave AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), entrance_names AS (
+       UPDATE t_name t SET is_deleted = true FROM created c
+        WHERE t.id_entrance = c.id_entrance AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), cave_names AS (
+       UPDATE t_name t SET is_deleted = true FROM created c
+        WHERE t.id_cave = c.id_cave AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), descriptions AS (
+       UPDATE t_description t SET is_deleted = true FROM created c
+        WHERE t.id_entrance = c.id_entrance AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), locations AS (
+       UPDATE t_location t SET is_deleted = true FROM created c
+        WHERE t.id_entrance = c.id_entrance AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
+     ), duplicates AS (
+       DELETE FROM t_entrance_duplicate WHERE id_job_batch = $1 RETURNING id
+     )
+     SELECT (SELECT count(*) FROM entrances)::int AS entrances,
+            (SELECT count(*) FROM caves)::int AS caves,
+            (SELECT count(*) FROM entrance_names)::int + (SELECT count(*) FROM cave_names)::int AS names,
+            (SELECT count(*) FROM descriptions)::int AS descriptions,
+            (SELECT count(*) FROM locations)::int AS locations,
+            (SELECT count(*) FROM duplicates)::int AS duplicates`,
+    [batchId],
+  );
+  return rows[0];
 }

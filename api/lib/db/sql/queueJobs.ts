@@ -95,7 +95,7 @@ export async function findBatchesMissingEmail(
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT b.id FROM t_job_batch b
-      WHERE b.status IN ('completed', 'failed') AND b.completed_at < now() - make_interval(secs => $1)
+      WHERE b.status IN ('completed', 'failed', 'cancelled') AND b.completed_at < now() - make_interval(secs => $1)
         AND (b.email_state IS NULL
              OR (b.email_state = 'sending' AND b.email_state_at < now() - make_interval(secs => $2)))
         AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
@@ -103,6 +103,26 @@ export async function findBatchesMissingEmail(
     [graceSeconds, staleClaimSeconds, QUEUES.email, QUEUES.emailDead],
   );
   return rows.map((row) => row.id);
+}
+
+/**
+ * Locks a batch's jobs of one queue that wait to run (created, or waiting for a retry) and returns
+ * their ids and data. A worker's fetch skips locked jobs, so none of them can start before the
+ * caller's transaction ends; a job already fetched is not among them.
+ */
+export async function lockWaitingBatchJobs<T>(
+  db: Queryable,
+  schema: string,
+  queue: string,
+  batchId: string,
+): Promise<{ id: string; data: T }[]> {
+  const { rows } = await db.query<{ id: string; data: T }>(
+    `SELECT id, data FROM ${queueJobTable(schema)}
+      WHERE name = $1 AND data->>'batchId' = $2 AND state IN ('created', 'retry')
+      FOR UPDATE`,
+    [queue, batchId],
+  );
+  return rows;
 }
 
 /** Every job of one queue, whatever its batch or state. */

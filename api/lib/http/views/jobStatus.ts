@@ -1,7 +1,30 @@
 /** The job body of `GET /api/v1/jobs/:batchId` and `GET /api/v1/jobs` (SPEC 5), from a t_job_batch row. */
 import type { BatchResult, BatchStatus } from '../../core/types';
 import type { BatchRow } from '../../db/sql/batches';
+import { signedReportUrls } from '../../reports/csvReports';
+import type { ReportStorage } from '../../storage';
 import { batchDuplicatesPath } from '../paths';
+
+/** The batch columns the job body shows: the pipeline's BatchRow, or the Waterline record of it. */
+export type JobRecord = Pick<
+  BatchRow,
+  | 'id'
+  | 'type'
+  | 'status'
+  | 'created_at'
+  | 'completed_at'
+  | 'total_chunks'
+  | 'completed_chunks'
+  | 'total_rows'
+  | 'successes'
+  | 'duplicates'
+  | 'failures'
+  | 'result'
+  | 'cancelled_at'
+  | 'id_canceller'
+  | 'reverted_at'
+  | 'id_reverter'
+>;
 
 export interface JobStatus {
   batchId: string;
@@ -18,18 +41,31 @@ export interface JobStatus {
     duplicates: number;
     failures: number;
   };
+  /** The result; its report links are signed by this read, valid for the link lifetime from now. */
   result: BatchResult | null;
   /** Where the batch's duplicates can be reviewed; present once the batch has recorded any. */
   duplicatesUrl?: string;
+  /** When and by whom (a caver id) cancellation was asked for; the batch then ends `cancelled`. */
+  cancelledAt: string | null;
+  cancelledBy: number | null;
+  /** When and by whom (a caver id) what the batch created was soft-deleted. */
+  revertedAt: string | null;
+  revertedBy: number | null;
 }
 
-export function toJobStatus(batch: BatchRow): JobStatus {
+const isoOrNull = (date: Date | string | null) => (date ? new Date(date).toISOString() : null);
+
+export async function toJobStatus(batch: JobRecord, storage: ReportStorage): Promise<JobStatus> {
+  const result = batch.result && {
+    ...batch.result,
+    reportUrls: await signedReportUrls(storage, batch.id, batch.result.reportUrls),
+  };
   return {
     batchId: batch.id,
     type: batch.type,
     status: batch.status,
     createdAt: new Date(batch.created_at).toISOString(),
-    completedAt: batch.completed_at ? new Date(batch.completed_at).toISOString() : null,
+    completedAt: isoOrNull(batch.completed_at),
     progress: {
       totalChunks: batch.total_chunks,
       completedChunks: batch.completed_chunks,
@@ -39,7 +75,11 @@ export function toJobStatus(batch: BatchRow): JobStatus {
       duplicates: batch.duplicates,
       failures: batch.failures,
     },
-    result: batch.result,
+    result,
     ...(batch.duplicates > 0 ? { duplicatesUrl: batchDuplicatesPath(batch.id) } : {}),
+    cancelledAt: isoOrNull(batch.cancelled_at),
+    cancelledBy: batch.id_canceller ?? null,
+    revertedAt: isoOrNull(batch.reverted_at),
+    revertedBy: batch.id_reverter ?? null,
   };
 }
