@@ -23,14 +23,10 @@ export interface JobQueue {
     options?: { db?: Queryable },
   ): Promise<void>;
   /**
-   * Cancels a batch's jobs of one queue that have not started (never those running), in the
-   * transaction `db`, and returns their data: cancelled exactly when the transaction commits.
+   * Has the queue's workers fetch again at once when their current job ends, at the commit of `db`
+   * (pg-boss otherwise sleeps a polling interval between two jobs, backlog or not).
    */
-  cancelWaiting<Q extends QueueName>(
-    queue: Q,
-    batchId: string,
-    options: { db: Queryable },
-  ): Promise<JobData[Q][]>;
+  wakeWorkers(queue: QueueName, options: { db: Queryable }): Promise<void>;
   /** Whether jobs can be enqueued now. */
   isAvailable(): Promise<boolean>;
 }

@@ -3,9 +3,9 @@ import { PgBoss } from 'pg-boss';
 import { coerceError } from '../core/errors';
 import { createLogger } from '../core/log';
 import type { Settings } from '../core/settings';
-import { type JobData, QUEUES } from '../core/types';
+import { QUEUES } from '../core/types';
 import { type Queryable, toExecuteSql } from '../db/pool';
-import { lockWaitingBatchJobs, PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../db/sql/queueJobs';
+import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion, wakeQueueWorkers } from '../db/sql/queueJobs';
 import type { EnqueueOptions, JobQueue } from '../pipeline/ports';
 import { queueDefinitions } from './queues';
 
@@ -96,19 +96,7 @@ export function jobQueueOf(boss: PgBoss | null, schema: string): JobQueue {
       const jobs = data.map((item) => ({ data: item as object }));
       await boss.insert(queue, jobs, options?.db ? { db: toExecuteSql(options.db) } : undefined);
     },
-    async cancelWaiting(queue, batchId, options) {
-      if (!boss) throw new Error('The job queue is not started');
-      const waiting = await lockWaitingBatchJobs<JobData[typeof queue]>(options.db, schema, queue, batchId);
-      // Through pg-boss, which keeps its own counts of settled jobs; locked above, none can start meanwhile.
-      if (waiting.length) {
-        await boss.cancel(
-          queue,
-          waiting.map((job) => job.id),
-          { db: toExecuteSql(options.db) },
-        );
-      }
-      return waiting.map((job) => job.data);
-    },
+    wakeWorkers: (queue, options) => wakeQueueWorkers(options.db, schema, queue),
     isAvailable: () => isQueueAvailable(boss),
   };
 }

@@ -12,11 +12,12 @@ import {
   type ReportUrls,
 } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { type FinishedRow, readOutcomePage } from '../db/sql/batchRows';
+import { type FinishedRow, lastOutcomeLine, readOutcomeWindow } from '../db/sql/batchRows';
 import { COLUMNS } from '../rows/columns';
 import type { ReportStorage } from '../storage';
 
-const PAGE_SIZE = 2000;
+/** Lines read per statement: a window of the file, so a report of any size reads its rows once. */
+const WINDOW_LINES = 2000;
 
 interface ReportDefinition {
   outcome: OutcomeKind;
@@ -89,13 +90,10 @@ export function neutraliseFormula(value: unknown): string {
   return text;
 }
 
-async function* pagesOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
-  let after = 0;
-  for (;;) {
-    const rows = await readOutcomePage(db, batchId, outcome, after, PAGE_SIZE);
-    yield* rows;
-    if (rows.length < PAGE_SIZE) return;
-    after = rows[rows.length - 1].line;
+async function* rowsOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
+  const last = await lastOutcomeLine(db, batchId);
+  for (let after = 0; after < last; after += WINDOW_LINES) {
+    yield* await readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
   }
 }
 
@@ -114,7 +112,7 @@ export function reportStream(
   const rowColumns = fromFailures ? columns.slice(FAILURE_COLUMNS.length) : columns;
   async function* records() {
     yield report.header(rowColumns).map(neutraliseFormula);
-    for await (const row of pagesOf(db, batchId, report.outcome))
+    for await (const row of rowsOf(db, batchId, report.outcome))
       yield report.cells(row, rowColumns).map(neutraliseFormula);
   }
   // pipeline(), not pipe(): a failing page query must destroy the stream the uploader reads.

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { BATCH_STATUSES } from '../../../api/lib/core/types';
-import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion } from '../../../api/lib/db/sql/queueJobs';
+import pg from 'pg';
+import { BATCH_STATUSES, QUEUES } from '../../../api/lib/core/types';
+import {
+  PG_BOSS_SCHEMA_VERSION,
+  readQueueSchemaVersion,
+  wakeQueueWorkers,
+} from '../../../api/lib/db/sql/queueJobs';
 import { migratedDatabase, queryDatabase } from '../../support/database';
 import { useTestService } from '../../support/testService';
 
@@ -111,5 +116,27 @@ describe("Foundation: the data layer's reads of pg-boss's tables", () => {
   it('were written against the schema version the installed pg-boss creates', async () => {
     const { pool, settings } = suite.app.service;
     assert.equal(await readQueueSchemaVersion(pool, settings.queue.schema), PG_BOSS_SCHEMA_VERSION);
+  });
+
+  it("wake a queue's workers on the very channel pg-boss listens on, with the queue as payload", async () => {
+    const { pool, settings } = suite.app.service;
+    const { notifyChannelSql } = (await import('pg-boss/dist/plans.js')) as {
+      notifyChannelSql(schema: string): string;
+    };
+    const listener = await pool.connect();
+    try {
+      const [{ channel }] = (
+        await listener.query(`SELECT ${notifyChannelSql(settings.queue.schema)} AS channel`)
+      ).rows;
+      await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      const received = new Promise<string | undefined>((resolve) =>
+        listener.once('notification', (message) => resolve(message.payload)),
+      );
+      await wakeQueueWorkers(pool, settings.queue.schema, QUEUES.chunk);
+      assert.equal(await received, QUEUES.chunk);
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
+    }
   });
 });

@@ -209,24 +209,37 @@ export interface FinishedRow extends StagedRow {
   id_entrance_duplicate: number | null;
 }
 
-/** One page of the rows with this outcome, in line order, after `afterLine` (keyset pagination). */
-export async function readOutcomePage(
+/**
+ * The rows with this outcome whose lines are in (afterLine, afterLine + lines], in line order. A
+ * window of lines rather than `LIMIT n`: the planner, on statistics that may predate the batch,
+ * would otherwise read every remaining outcome of the batch for each page, quadratic in its size.
+ */
+export async function readOutcomeWindow(
   db: Queryable,
   batchId: string,
   outcome: OutcomeKind,
   afterLine: number,
-  limit: number,
+  lines: number,
 ): Promise<FinishedRow[]> {
   const { rows } = await db.query<FinishedRow>(
     `SELECT o.line, r.data, o.message, o.id_entrance, o.id_cave, d.id AS id_entrance_duplicate
        FROM t_job_batch_outcome o
        JOIN t_job_batch_row r ON r.id_job_batch = o.id_job_batch AND r.line = o.line
        LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = o.id_job_batch AND d.line = o.line
-      WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3
-      ORDER BY o.line LIMIT $4`,
-    [batchId, outcome, afterLine, limit],
+      WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3 AND o.line <= $3 + $4
+      ORDER BY o.line`,
+    [batchId, outcome, afterLine, lines],
   );
   return rows;
+}
+
+/** The last line of a batch that has an outcome (0 for none): where its reports end. */
+export async function lastOutcomeLine(db: Queryable, batchId: string): Promise<number> {
+  const { rows } = await db.query<{ line: number | null }>(
+    'SELECT max(line) AS line FROM t_job_batch_outcome WHERE id_job_batch = $1',
+    [batchId],
+  );
+  return rows[0].line ?? 0;
 }
 
 /**

@@ -106,23 +106,16 @@ export async function findBatchesMissingEmail(
 }
 
 /**
- * Locks a batch's jobs of one queue that wait to run (created, or waiting for a retry) and returns
- * their ids and data. A worker's fetch skips locked jobs, so none of them can start before the
- * caller's transaction ends; a job already fetched is not among them.
+ * Wakes the workers of a queue, in every process, at the commit of `db`'s transaction: the NOTIFY
+ * pg-boss itself sends when it inserts a job (its channel, derived from the schema as in pg-boss's
+ * `notifyChannelSql`; the payload is the queue's name). A worker that receives it while busy fetches
+ * again as soon as its job ends, instead of sleeping a polling interval first.
  */
-export async function lockWaitingBatchJobs<T>(
-  db: Queryable,
-  schema: string,
-  queue: string,
-  batchId: string,
-): Promise<{ id: string; data: T }[]> {
-  const { rows } = await db.query<{ id: string; data: T }>(
-    `SELECT id, data FROM ${queueJobTable(schema)}
-      WHERE name = $1 AND data->>'batchId' = $2 AND state IN ('created', 'retry')
-      FOR UPDATE`,
-    [queue, batchId],
+export async function wakeQueueWorkers(db: Queryable, schema: string, queue: string): Promise<void> {
+  await db.query(
+    `SELECT pg_notify('pgboss_' || left(encode(sha224(convert_to($1, 'UTF8')), 'hex'), 24), $2)`,
+    [schema, queue],
   );
-  return rows;
 }
 
 /** Every job of one queue, whatever its batch or state. */
