@@ -64,20 +64,28 @@ export async function listenForBatchChanges(
       application_name: BATCH_CHANGES_APPLICATION_NAME,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      // A connection attempt that hangs fails, and is retried, instead of leaving nobody listening.
+      connectionTimeoutMillis: 10_000,
     });
+    let ended = false;
     // A terminated backend or a server restart arrives as 'error' (maybe more than one) then 'end':
     // said once, and reconnected, never a crash.
     next.on('error', () => {});
     next.once('error', (error) => {
       if (client === next) log.warn('LISTEN connection lost: reconnecting', { error });
     });
-    next.on('end', () => lose(next));
+    next.on('end', () => {
+      ended = true;
+      lose(next);
+    });
     next.on('notification', (message) => {
       if (message.channel === BATCH_CHANGED_CHANNEL && message.payload) handlers.onChange(message.payload);
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${pg.escapeIdentifier(BATCH_CHANGED_CHANNEL)}`);
+      // Ended while connecting: `lose` ignored it, not being the current connection yet.
+      if (ended) throw new Error('The connection ended while it was being set up');
     } catch (error) {
       next.end().catch(() => {});
       throw error;

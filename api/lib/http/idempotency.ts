@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../core/errors';
+import { parseBodySize } from '../core/settings';
 import type { Idempotency } from '../pipeline/submitBatch';
+import { tooLargeError } from './bodies/bodyStream';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -24,20 +26,23 @@ export function idempotencyKeyOf(headers: StreamingRequest['headers']): string |
   return value;
 }
 
+/** sha256 of the media type (the same bytes as JSON or as CSV are different requests), then the body. */
+function requestHash(req: StreamingRequest) {
+  const mediaType = String(req.headers['content-type'] ?? '')
+    .toLowerCase()
+    .replace(/\s+/g, '');
+  return createHash('sha256').update(`${mediaType}\n`);
+}
+
 /**
- * The request as its body's reader sees it, digesting every byte that passes: sha256 of the media
- * type (the same bytes as JSON or as CSV are different requests) and the body. The digest exists once
+ * The request as its body's reader sees it, digesting every byte that passes. The digest exists once
  * the body has been read to its end.
  */
 export function digestedRequest<R extends StreamingRequest>(
   req: R,
   key: string,
 ): { request: StreamingRequest; idempotency: Idempotency } {
-  const hash = createHash('sha256');
-  const mediaType = String(req.headers['content-type'] ?? '')
-    .toLowerCase()
-    .replace(/\s+/g, '');
-  hash.update(`${mediaType}\n`);
+  const hash = requestHash(req);
   let digest: string | undefined;
   const request: StreamingRequest = {
     headers: req.headers,
@@ -54,4 +59,20 @@ export function digestedRequest<R extends StreamingRequest>(
     return digest;
   };
   return { request, idempotency: { key, bodyDigest } };
+}
+
+/**
+ * Reads the whole body only to digest it, as `digestedRequest` would have: for a request that may
+ * repeat an earlier one. A body past the limit could never have been accepted: 413, as it would get.
+ */
+export async function digestWholeBody(req: StreamingRequest, maxBody: string): Promise<string> {
+  const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody };
+  const hash = requestHash(req);
+  let bytes = 0;
+  for await (const chunk of req) {
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) throw tooLargeError(limits);
+    hash.update(chunk);
+  }
+  return hash.digest('hex');
 }

@@ -88,12 +88,7 @@ export async function writeEntrances(
     caveId: ids[i].cave,
     authorId: authorIdOf(authorIds, record.author),
   }));
-  const inserted = await insertEntrancesWithFreeKeys(db, batchId, entranceRows(planned));
-  const created = planned.filter((entrance) => inserted.has(entrance.entranceId));
-
-  // Keys a live entrance holds (an earlier batch's, or a concurrent one's): read the winners.
-  const lost = planned.filter((entrance) => !inserted.has(entrance.entranceId)).map((e) => e.record);
-  if (lost.length) for (const [key, id] of await findExisting(db, lost)) existing.set(key, id);
+  const created = await insertOrFindHolders(db, batchId, planned, existing);
 
   await insertCaves(db, batchId, caveRows(created));
   await insertNames(db, batchId, nameRows(created));
@@ -104,6 +99,44 @@ export async function writeEntrances(
   const { outcomes, duplicates } = classifyRecords(records, created, existing, facts);
   await insertEntranceDuplicates(db, batchId, context.initiatorId, duplicates);
   return outcomes;
+}
+
+/** How often a key may change hands between our insert and our read before the chunk gives up. */
+const MAX_KEY_ATTEMPTS = 5;
+
+/**
+ * Inserts the planned entrances whose import key is free, and records in `existing` the live
+ * entrance that holds each other key (an earlier batch's, or a concurrent one's). A key can be freed
+ * between the insert and the read (a revert committing meanwhile): its entrance is then inserted
+ * again, so a row never ends without either an entrance of its own or one it duplicates.
+ */
+async function insertOrFindHolders(
+  db: Queryable,
+  batchId: string,
+  planned: readonly NewEntrance[],
+  existing: Map<string, number>,
+): Promise<NewEntrance[]> {
+  const created: NewEntrance[] = [];
+  let pending = planned;
+  for (let attempt = 1; pending.length; attempt++) {
+    if (attempt > MAX_KEY_ATTEMPTS) {
+      // A serialization failure's code: the chunk's transaction is retried whole, no row fails for it.
+      throw Object.assign(new Error(`The import keys of ${pending.length} rows kept changing hands`), {
+        code: '40001',
+      });
+    }
+    const inserted = await insertEntrancesWithFreeKeys(db, batchId, entranceRows(pending));
+    created.push(...pending.filter((entrance) => inserted.has(entrance.entranceId)));
+    const lost = pending.filter((entrance) => !inserted.has(entrance.entranceId));
+    if (!lost.length) break;
+    for (const [key, id] of await findExisting(
+      db,
+      lost.map((entrance) => entrance.record),
+    ))
+      existing.set(key, id);
+    pending = lost.filter((entrance) => !existing.has(entrance.record.key));
+  }
+  return created;
 }
 
 /**

@@ -16,13 +16,18 @@ export async function rebuildReports(
 ): Promise<BatchRow> {
   return withTransaction(deps.pool, async (client) => {
     const batch = await reopenForReports(client, batchId);
-    if (!batch) {
-      const current = await findBatch(client, batchId);
-      throw new ConflictError(
-        `Only an import whose reports could not be written can have them rebuilt; this one is ${current?.status ?? 'unknown'}.`,
-      );
-    }
+    if (!batch) throw new ConflictError(notRebuildableMessage(await findBatch(client, batchId)));
     await deps.queue.send(QUEUES.aggregate, { batchId }, { db: client, singletonKey: batchId });
     return batch;
   });
+}
+
+function notRebuildableMessage(batch: BatchRow | null): string {
+  if (batch?.status === 'failed' && batch.reverted_at) {
+    return `This import was reverted on ${new Date(batch.reverted_at).toISOString()}: its reports cannot be rebuilt.`;
+  }
+  if (batch?.status === 'failed' && batch.rows_deleted_at) {
+    return 'The rows of this import were deleted after the retention period: its reports cannot be rebuilt.';
+  }
+  return `Only an import whose reports could not be written can have them rebuilt; this one is ${batch?.status ?? 'unknown'}.`;
 }

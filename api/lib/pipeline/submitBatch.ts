@@ -24,7 +24,7 @@ import {
   type RowToStage,
   readKeyGroups,
 } from '../db/sql/batchRows';
-import { claimIdempotencyKey } from '../db/sql/importRequests';
+import { claimIdempotencyKey, findIdempotencyKey } from '../db/sql/importRequests';
 import { ChunkPlanner } from '../rows/chunking';
 import { importKey, type Row, storableColumns, storableRow } from '../rows/columns';
 import type { JobQueue } from './ports';
@@ -58,6 +58,12 @@ export interface Idempotency {
   key: string;
   bodyDigest(): string;
 }
+
+/** The foreign keys a token of a deleted account breaks: its batch's, or its Idempotency-Key's. */
+const DELETED_ACCOUNT_CONSTRAINTS = new Set([
+  't_job_batch_id_initiator_fkey',
+  't_import_request_id_caver_fkey',
+]);
 
 /** Unwinds the transaction of a request that repeats an earlier one: nothing of it is kept. */
 class RepeatedRequest extends Error {
@@ -151,7 +157,7 @@ export async function submitBatch(
     // A bad request (a limit, a malformed file) is the caller's to hear about; anything else is ours.
     if (isDomainError(error)) throw error;
     // A token still valid for an account deleted since: nobody to import for.
-    if ((error as { constraint?: unknown }).constraint === 't_job_batch_id_initiator_fkey') {
+    if (DELETED_ACCOUNT_CONSTRAINTS.has(String((error as { constraint?: unknown }).constraint))) {
       throw new NotAuthenticatedError(
         'The account this token was issued for no longer exists. Sign in again.',
       );
@@ -159,6 +165,24 @@ export async function submitBatch(
     log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }
+}
+
+/**
+ * A request whose key an earlier import holds: its body is digested without being staged (a retried
+ * upload of a million rows answers in the time it takes to read it), then answered with that import's
+ * 202, or a 409 for another body. Null when no import holds the key: the request is submitted, and its
+ * transaction claims the key (two such requests at once still create one batch).
+ */
+export async function acceptedForKey(
+  pool: pg.Pool,
+  initiatorId: number,
+  key: string,
+  digestBody: () => Promise<string>,
+): Promise<AcceptedBatch | null> {
+  const holder = await findIdempotencyKey(pool, initiatorId, key);
+  if (!holder) return null;
+  if ((await digestBody()) !== holder.bodyDigest) throw new ConflictError(SUBMIT_MESSAGES.keyReused);
+  return acceptedEarlier(pool, holder.batchId);
 }
 
 /** Takes the key for this batch, or unwinds the transaction: with the original batch, or a 409. */

@@ -127,6 +127,17 @@ describe('Batch completion: report links signed on every read, and reports rebui
       await foreign.linkTo(`csv-import-reports/${status.batchId}/success.csv`),
       /not valid/,
     ]);
+    // A signature says which file: dot segments or a partial file get nothing more.
+    for (const trick of [
+      link.pathname.replace('/success.csv', '/../success.csv'),
+      `${link.pathname}.partial`,
+    ]) {
+      const res = await fetch(`${link.origin}${trick}${link.search}`);
+      assert.ok([403, 404].includes(res.status), `${trick}: ${res.status}`);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    }
+    const head = await fetch(link, { method: 'HEAD' });
+    assert.equal(head.status, 200, 'HEAD of a signed link');
     for (const [what, url, message] of cases) {
       const res = await fetch(url);
       assert.equal(res.status, 403, what);
@@ -182,6 +193,27 @@ describe('Batch completion: report links signed on every read, and reports rebui
     assert.equal(
       again.body.message,
       'Only an import whose reports could not be written can have them rebuilt; this one is completed.',
+    );
+  });
+
+  it('does not rebuild the reports of a batch reverted since', async () => {
+    storage.down = true;
+    const failed = await importAndWait(suite.app, suite.admin, [entranceRow()]);
+    storage.down = false;
+    assert.equal(failed.status, 'failed');
+    const reverted = await suite.app
+      .http()
+      .post(`/api/v1/jobs/${failed.batchId}/revert`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(reverted.status, 200, reverted.text);
+    const res = await suite.app
+      .http()
+      .post(`/api/v1/jobs/${failed.batchId}/reports`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(res.status, 409);
+    assert.equal(
+      res.body.message,
+      `This import was reverted on ${reverted.body.revertedAt}: its reports cannot be rebuilt.`,
     );
   });
 });

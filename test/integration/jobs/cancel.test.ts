@@ -44,12 +44,7 @@ describe('Batch control: cancel', () => {
     assert.equal(res.body.batchId, batchId);
     assert.ok(res.body.cancelledAt);
     assert.equal(res.body.cancelledBy, suite.admin.id);
-    assert.equal(res.body.progress.failures, 110, 'the waiting chunks were settled at once');
-    assert.equal(
-      (await suite.app.jobsOf('csv-import-chunk', batchId)).live,
-      0,
-      'no chunk job is left to run',
-    );
+    assert.equal(res.body.status, 'pending', 'its chunks wait for a worker');
 
     const again = await cancel(batchId, suite.admin.token);
     assert.equal(again.status, 202, 'asking twice changes nothing');
@@ -94,15 +89,45 @@ describe('Batch control: cancel', () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'nope']) {
       assert.equal((await cancel(id, suite.admin.token)).status, 404, id);
     }
+    const early = await suite.app
+      .http()
+      .post(`/api/v1/jobs/${batchId}/revert`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(early.status, 409, 'a batch still running cannot be reverted');
+    assert.equal(
+      early.body.message,
+      'This import has not ended yet (pending): it can be reverted once it has.',
+    );
     const byOther = await cancel(batchId, otherAdmin.token);
     assert.equal(byOther.status, 202, 'another administrator may');
     assert.equal(byOther.body.cancelledBy, otherAdmin.id);
     const done = await withWorkers(() => suite.app.waitForBatch(batchId, suite.admin.token));
     assert.equal(done.status, 'cancelled');
 
+    const reverted = await suite.app
+      .http()
+      .post(`/api/v1/jobs/${batchId}/revert`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(reverted.status, 200, 'a cancelled batch can be reverted');
+    assert.equal(reverted.body.status, 'cancelled');
     const ended = await cancel(batchId, suite.admin.token);
     assert.equal(ended.status, 409);
     assert.equal(ended.body.message, 'This import has ended (cancelled): it can no longer be cancelled.');
+
+    // Every row processed, the reports being written: nothing is left to cancel.
+    const writing = await submit(suite.app, suite.admin, [entranceRow()]);
+    await suite.app.query("UPDATE t_job_batch SET status = 'aggregating' WHERE id = $1", [writing]);
+    const late = await cancel(writing, suite.admin.token);
+    assert.equal(late.status, 409);
+    assert.equal(
+      late.body.message,
+      'This import has processed every row and is writing its reports: it can no longer be cancelled.',
+    );
+    const [{ cancelled_at }] = await suite.app.query('SELECT cancelled_at FROM t_job_batch WHERE id = $1', [
+      writing,
+    ]);
+    assert.equal(cancelled_at, null);
+    await suite.app.query("UPDATE t_job_batch SET status = 'pending' WHERE id = $1", [writing]);
   });
 
   it('ends in exactly one final status when a cancel races the last chunk, every row once', async () => {

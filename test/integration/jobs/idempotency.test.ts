@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { deleteExpiredIdempotencyKeys } from '../../../api/lib/db/sql/importRequests';
 import { entranceRow } from '../../support/rows';
 import { type TestUser, useTestService } from '../../support/testService';
 
@@ -113,6 +115,61 @@ describe('Batch control: Idempotency-Key on import-rows', () => {
       assert.equal(res.status, 400, JSON.stringify(key));
       assert.match(res.body.message, /Idempotency-Key must be 1 to 255 visible ASCII characters/);
     }
+    assert.equal(await batches(), before);
+  });
+
+  it('names one import for 24 hours: past that, the key is free again, and the hourly sweep forgets it', async () => {
+    const key = randomUUID();
+    const first = await post(suite.admin, jsonOf([entranceRow()]), key);
+    assert.equal(first.status, 202);
+    await suite.app.query(
+      "UPDATE t_import_request SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1",
+      [key],
+    );
+    const later = await post(suite.admin, jsonOf([entranceRow()]), key);
+    assert.equal(later.status, 202, 'another body, a day later: a new import');
+    assert.notEqual(later.body.batchId, first.body.batchId);
+    assert.equal(later.headers['idempotent-replayed'], undefined);
+
+    await suite.app.query(
+      "UPDATE t_import_request SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1",
+      [key],
+    );
+    assert.ok((await deleteExpiredIdempotencyKeys(suite.app.service.pool)) >= 1);
+    const [{ n }] = await suite.app.query(
+      'SELECT count(*)::int AS n FROM t_import_request WHERE idempotency_key = $1',
+      [key],
+    );
+    assert.equal(n, 0);
+  });
+
+  it('answers a malformed key before the body has arrived', async () => {
+    const { hostname, port } = new URL(suite.app.url);
+    const socket = net.connect(Number(port), hostname);
+    const answer = new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+        if (text.includes('\r\n\r\n')) resolve(text);
+      });
+      socket.on('error', reject);
+    });
+    // Headers and the first bytes of a body announced as 10 MB, the rest never sent.
+    socket.write(
+      `POST ${IMPORT} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${suite.admin.token}\r\n` +
+        'Content-Type: application/json\r\nIdempotency-Key: has space\r\nContent-Length: 10000000\r\n\r\n{"data":[',
+    );
+    assert.match(await answer, /^HTTP\/1\.1 400 /);
+    socket.destroy();
+  });
+
+  it('answers 401, creating nothing, for a key sent with the token of an account deleted since', async () => {
+    const ghost = await suite.app.createUser({ group: 'Administrator' });
+    await suite.app.query('DELETE FROM j_caver_group WHERE id_caver = $1', [ghost.id]);
+    await suite.app.query('DELETE FROM t_caver WHERE id = $1', [ghost.id]);
+    const before = await batches();
+    const res = await post(ghost, jsonOf([entranceRow()]), randomUUID());
+    assert.equal(res.status, 401, res.text);
     assert.equal(await batches(), before);
   });
 

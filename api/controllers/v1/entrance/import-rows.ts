@@ -2,10 +2,10 @@ import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { assertCanImport } from '../../../lib/auth/permissions';
 import { serviceContext } from '../../../lib/context';
 import { action } from '../../../lib/http/errors';
-import { digestedRequest, idempotencyKeyOf } from '../../../lib/http/idempotency';
+import { digestedRequest, digestWholeBody, idempotencyKeyOf } from '../../../lib/http/idempotency';
 import { readRequestRows } from '../../../lib/http/importBody';
 import { jobStatusPath } from '../../../lib/http/paths';
-import { submitBatch } from '../../../lib/pipeline/submitBatch';
+import { acceptedForKey, submitBatch } from '../../../lib/pipeline/submitBatch';
 
 /**
  * POST /api/v1/entrances/import-rows `{ data: [row, ...] }` or a CSV file → 202 with the batch id
@@ -15,16 +15,20 @@ import { submitBatch } from '../../../lib/pipeline/submitBatch';
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
   const { pool, queue, settings } = serviceContext();
+  const { maxBodyBytes, chunkSize } = settings.import;
   const key = idempotencyKeyOf(req.headers);
+  const earlier = key
+    ? await acceptedForKey(pool, req.user.id, key, () => digestWholeBody(req, maxBodyBytes))
+    : null;
   const { request, idempotency } = key ? digestedRequest(req, key) : { request: req, idempotency: undefined };
-  const rows = readRequestRows(request, settings.import.maxBodyBytes);
-  const { chunkSize } = settings.import;
-  const { replayed, ...accepted } = await submitBatch(
-    { pool, queue, chunkSize, limits: settings.import },
-    req.user.id,
-    rows,
-    idempotency,
-  );
+  const { replayed, ...accepted } =
+    earlier ??
+    (await submitBatch(
+      { pool, queue, chunkSize, limits: settings.import },
+      req.user.id,
+      readRequestRows(request, maxBodyBytes),
+      idempotency,
+    ));
   const statusUrl = jobStatusPath(accepted.batchId);
   if (replayed) res.set('Idempotent-Replayed', 'true');
   res

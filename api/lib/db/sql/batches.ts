@@ -127,8 +127,9 @@ export async function recordFinalStatus(
 }
 
 /**
- * Records the cancellation of a batch that has not ended; null when it has ended (or is not there).
- * Asking again changes nothing: the first request's time and author stay.
+ * Records the cancellation of a batch whose rows are not all processed; null once they are (the
+ * batch aggregates or has ended) or when it is not there. Asking again changes nothing: the first
+ * request's time and author stay.
  */
 export async function recordCancellation(
   db: Queryable,
@@ -138,7 +139,7 @@ export async function recordCancellation(
   const { rows } = await db.query<BatchRow>(
     `UPDATE t_job_batch
         SET cancelled_at = coalesce(cancelled_at, now()), id_canceller = coalesce(id_canceller, $2)
-      WHERE id = $1 AND status IN ('pending', 'active', 'aggregating')
+      WHERE id = $1 AND status IN ('pending', 'active')
       RETURNING *, ${NOTIFY_CHANGED}`,
     [batchId, cancellerId],
   );
@@ -151,23 +152,6 @@ export async function isCancelled(db: Queryable, batchId: string): Promise<boole
     batchId,
   ]);
   return rows.length === 1;
-}
-
-/** Adds the chunks a cancellation finished (their rows failed) to the batch's counts, in one statement. */
-export async function addCancelledChunks(
-  db: Queryable,
-  batchId: string,
-  chunks: number,
-  failures: number,
-): Promise<void> {
-  await db.query(
-    `UPDATE t_job_batch
-        SET completed_chunks = completed_chunks + $2, failures = failures + $3,
-            status = CASE WHEN status = 'pending' THEN 'active' ELSE status END
-      WHERE id = $1
-      RETURNING ${NOTIFY_CHANGED}`,
-    [batchId, chunks, failures],
-  );
 }
 
 /** Marks an ended batch reverted; null when it has not ended, was reverted already, or is not there. */
@@ -187,7 +171,7 @@ export async function recordRevert(
 
 /**
  * Sends a batch whose report step failed back to it (POST /jobs/:id/reports); null when the batch is
- * not `failed` with every row processed. Its result goes until the reports make a new one, and the
+ * not `failed` with every row processed, or was reverted, or its staged rows were deleted. Its result goes until the reports make a new one, and the
  * initiator is emailed again once they exist.
  */
 export async function reopenForReports(db: Queryable, batchId: string): Promise<BatchRow | null> {
@@ -197,6 +181,8 @@ export async function reopenForReports(db: Queryable, batchId: string): Promise<
             email_state = NULL, email_state_at = NULL, email_error = NULL
       WHERE id = $1 AND status = 'failed' AND completed_chunks = total_chunks
         AND successes + duplicates + failures = total_rows
+        -- Reports of a reverted batch would list what no longer exists; past retention, its rows are gone.
+        AND reverted_at IS NULL AND rows_deleted_at IS NULL
       RETURNING *, ${NOTIFY_CHANGED}`,
     [batchId],
   );

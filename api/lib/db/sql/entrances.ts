@@ -277,12 +277,20 @@ export interface RevertedCounts {
 
 /**
  * Soft-deletes everything a batch created, found through its rows' outcomes (so the entrances later
- * batches or moderators created are never touched), and deletes the duplicates it recorded: one
- * statement, in the caller's transaction. A deleted entrance frees its import key (the unique index
+ * batches or moderators created are never touched), and deletes the duplicates it recorded: two
+ * statements, in the caller's transaction. A deleted entrance frees its import key (the unique index
  * covers live entrances only), so the same rows import again as new entrances.
  */
 export async function softDeleteBatchCreations(db: Queryable, batchId: string): Promise<RevertedCounts> {
-  const { rows } = await db.query<RevertedCounts>(
+  // The duplicates first, in a statement of their own: a moderator creating an entrance from one of
+  // them deletes it first too, then inserts an entrance, so both take the duplicate before the
+  // entrance and neither can wait on the other in a cycle.
+  const deleted = await db.query<{ n: number }>(
+    `WITH duplicates AS (DELETE FROM t_entrance_duplicate WHERE id_job_batch = $1 RETURNING 1)
+     SELECT count(*)::int AS n FROM duplicates`,
+    [batchId],
+  );
+  const { rows } = await db.query<Omit<RevertedCounts, 'duplicates'>>(
     `WITH created AS (
        SELECT id_entrance, id_cave FROM t_job_batch_outcome WHERE id_job_batch = $1 AND outcome = 'success'
      ), entrances AS (
@@ -303,16 +311,13 @@ export async function softDeleteBatchCreations(db: Queryable, batchId: string): 
      ), locations AS (
        UPDATE t_location t SET is_deleted = true FROM created c
         WHERE t.id_entrance = c.id_entrance AND t.id_job_batch = $1 AND NOT t.is_deleted RETURNING t.id
-     ), duplicates AS (
-       DELETE FROM t_entrance_duplicate WHERE id_job_batch = $1 RETURNING id
      )
      SELECT (SELECT count(*) FROM entrances)::int AS entrances,
             (SELECT count(*) FROM caves)::int AS caves,
             (SELECT count(*) FROM entrance_names)::int + (SELECT count(*) FROM cave_names)::int AS names,
             (SELECT count(*) FROM descriptions)::int AS descriptions,
-            (SELECT count(*) FROM locations)::int AS locations,
-            (SELECT count(*) FROM duplicates)::int AS duplicates`,
+            (SELECT count(*) FROM locations)::int AS locations`,
     [batchId],
   );
-  return rows[0];
+  return { ...rows[0], duplicates: deleted.rows[0].n };
 }

@@ -26,11 +26,13 @@ export async function claimIdempotencyKey(
   request: ImportRequest,
 ): Promise<{ batchId: string; bodyDigest: string } | null> {
   const claimed = await db.query(
-    `INSERT INTO t_import_request (id_caver, idempotency_key, body_digest, id_job_batch)
-     VALUES ($1, $2, $3, $4)
+    // clock_timestamp(), not now(): the transaction began when the upload did, maybe minutes ago.
+    `INSERT INTO t_import_request (id_caver, idempotency_key, body_digest, id_job_batch, created_at)
+     VALUES ($1, $2, $3, $4, clock_timestamp())
      ON CONFLICT (id_caver, idempotency_key) DO UPDATE
-       SET body_digest = EXCLUDED.body_digest, id_job_batch = EXCLUDED.id_job_batch, created_at = now()
-       WHERE t_import_request.created_at < now() - make_interval(hours => $5)
+       SET body_digest = EXCLUDED.body_digest, id_job_batch = EXCLUDED.id_job_batch,
+           created_at = EXCLUDED.created_at
+       WHERE t_import_request.created_at < clock_timestamp() - make_interval(hours => $5)
      RETURNING 1`,
     [request.caverId, request.key, request.bodyDigest, request.batchId, IDEMPOTENCY_WINDOW_HOURS],
   );
@@ -41,6 +43,21 @@ export async function claimIdempotencyKey(
     [request.caverId, request.key],
   );
   return rows[0];
+}
+
+/** The import that holds the caller's key within the window, or null. */
+export async function findIdempotencyKey(
+  db: Queryable,
+  caverId: number,
+  key: string,
+): Promise<{ batchId: string; bodyDigest: string } | null> {
+  const { rows } = await db.query<{ batchId: string; bodyDigest: string }>(
+    `SELECT id_job_batch AS "batchId", body_digest AS "bodyDigest" FROM t_import_request
+      WHERE id_caver = $1 AND idempotency_key = $2
+        AND created_at >= clock_timestamp() - make_interval(hours => $3)`,
+    [caverId, key, IDEMPOTENCY_WINDOW_HOURS],
+  );
+  return rows[0] ?? null;
 }
 
 /** Forgets the keys past their window (housekeeping); returns how many. */
