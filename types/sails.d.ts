@@ -1,5 +1,3 @@
-import type { BatchRow } from '../api/lib/db/sql/batches';
-
 /** The part of Waterline's model API the actions use. */
 export interface WaterlineQuery<T> extends PromiseLike<T> {
   sort(clause: string | object[]): WaterlineQuery<T>;
@@ -18,7 +16,6 @@ export interface WaterlineModel<R> {
 declare global {
   const sails: {
     models: {
-      tjobbatch: WaterlineModel<BatchRow>;
       tnotification: WaterlineModel<Record<string, unknown>>;
     };
   };

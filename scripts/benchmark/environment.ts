@@ -96,12 +96,26 @@ export interface ServerOptions {
   workDir: string;
 }
 
+/**
+ * The arguments `npm start` gives node (package.json), so that the process measured is the one an
+ * operator runs, V8 flags included; node itself is this process's (no npm or shell in between, whose
+ * memory would be counted too).
+ */
+function serviceArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: update the benchmark`);
+  return args;
+}
+
 /** Starts the service in a child process and waits until its health check answers 200. */
 export async function startServer(options: ServerOptions): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(options.workDir, 'server.log');
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app.ts'], {
+  const child = spawn(process.execPath, serviceArgs(), {
     cwd: REPO,
     stdio: ['ignore', log, log],
     env: {

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { NotAuthenticatedError } from '../core/errors';
 import type { GroupRef, TokenPayload } from './groups';
@@ -13,6 +14,17 @@ export function signToken(payload: TokenPayload, salt: string, expiresIn: string
   });
 }
 
+/**
+ * The salt as a secret key, made once per salt: given the string, jsonwebtoken tries it as a public
+ * key first and builds an error (stack trace included) on every request before falling back.
+ */
+let verificationKey: { salt: string; key: KeyObject } | undefined;
+function keyOf(salt: string): KeyObject {
+  if (verificationKey?.salt !== salt)
+    verificationKey = { salt, key: createSecretKey(Buffer.from(salt, 'utf8')) };
+  return verificationKey.key;
+}
+
 /** Reads `Authorization: Bearer <token>`; throws InvalidTokenError with the reason otherwise. */
 export function verifyBearer(header: string | undefined, salt: string): TokenPayload {
   if (!header) throw new InvalidTokenError('Missing Authorization header.');
@@ -20,7 +32,7 @@ export function verifyBearer(header: string | undefined, salt: string): TokenPay
   if (!match) throw new InvalidTokenError('Authorization header must be "Bearer <token>".');
   let decoded: unknown;
   try {
-    decoded = jwt.verify(match[1], salt, { algorithms: ['HS256'] });
+    decoded = jwt.verify(match[1], keyOf(salt), { algorithms: ['HS256'] });
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw new InvalidTokenError('Token expired.');
     throw new InvalidTokenError('Invalid token.');

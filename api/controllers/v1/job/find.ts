@@ -1,6 +1,7 @@
 import type { AuthenticatedRequest, Response } from '../../../../types/http';
 import { assertCanViewAllJobs } from '../../../lib/auth/permissions';
 import { serviceContext } from '../../../lib/context';
+import { listJobs } from '../../../lib/db/sql/batches';
 import { action } from '../../../lib/http/errors';
 import { parseBooleanParam, parsePage } from '../../../lib/http/requestInput';
 import { toJobStatus } from '../../../lib/http/views/jobStatus';
@@ -10,16 +11,8 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   const page = parsePage(req.query);
   const all = parseBooleanParam(req.query.all, 'all');
   if (all) assertCanViewAllJobs(req.user);
-  const where = all ? {} : { id_initiator: req.user.id };
-  const [items, total] = await Promise.all([
-    sails.models.tjobbatch
-      .find({ where })
-      .sort([{ created_at: 'DESC' }, { id: 'ASC' }])
-      .limit(page.limit)
-      .skip(page.offset),
-    sails.models.tjobbatch.count(where),
-  ]);
-  const { storage } = serviceContext();
+  const { pool, storage } = serviceContext();
+  const { items, total } = await listJobs(pool, all ? null : req.user.id, page);
   const jobs = await Promise.all(items.map((batch) => toJobStatus(batch, storage)));
   res.status(200).json({ items: jobs, total, ...page });
 });

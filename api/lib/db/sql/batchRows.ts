@@ -24,6 +24,8 @@ export interface RowToStage {
   json: string;
 }
 
+const COPY_PIECE_CHARS = 256 * 1024;
+
 /**
  * Stages rows as they come, with one COPY: the rows stream from the request into the table, so a
  * file of any size passes through a few megabytes of memory. Returns how many rows it staged. A
@@ -41,14 +43,22 @@ export async function copyStagedRows(
     copy.on('error', reject);
   });
   let count = 0;
+  // Lines are sent in pieces of ~256 KB: a write per row cost a socket write per row.
+  let piece = '';
+  const send = async () => {
+    const full = !copy.write(piece);
+    piece = '';
+    if (full) await once(copy, 'drain');
+  };
   try {
     for await (const row of rows) {
       // COPY's text format: tab-separated fields; JSON.stringify never writes a raw tab or newline
       // (it escapes them), so only its backslashes need doubling.
-      const line = `${batchId}\t${row.line}\t${row.keyHash}\t${row.json.replaceAll('\\', '\\\\')}\n`;
-      if (!copy.write(line)) await once(copy, 'drain');
+      piece += `${batchId}\t${row.line}\t${row.keyHash}\t${row.json.replaceAll('\\', '\\\\')}\n`;
       count++;
+      if (piece.length >= COPY_PIECE_CHARS) await send();
     }
+    if (piece) await send();
   } catch (error) {
     copy.destroy(error as Error);
     await done.catch(() => {});

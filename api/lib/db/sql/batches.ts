@@ -13,7 +13,7 @@ import type { Queryable } from '../pool';
 export const BATCH_CHANGED_CHANNEL = 'job_batch_changed';
 const NOTIFY_CHANGED = `pg_notify('${BATCH_CHANGED_CHANNEL}', id::text)`;
 
-/** A t_job_batch row as PostgreSQL returns it. The Waterline model TJobBatch maps the same columns. */
+/** A t_job_batch row as PostgreSQL returns it. */
 export interface BatchRow {
   id: string;
   type: string;
@@ -69,6 +69,54 @@ export async function insertBatch(db: Queryable, batch: NewBatch): Promise<void>
       JSON.stringify(batch.columns),
     ],
   );
+}
+
+/** The columns a job body shows (http/views/jobStatus.ts): not the header, nor the email's state. */
+const JOB_COLUMNS = `id, type, status, created_at, completed_at, total_chunks, completed_chunks, total_rows,
+  successes, duplicates, failures, result, cancelled_at, id_canceller, reverted_at, id_reverter, id_initiator`;
+
+export type JobRow = Pick<
+  BatchRow,
+  | 'id'
+  | 'type'
+  | 'status'
+  | 'created_at'
+  | 'completed_at'
+  | 'total_chunks'
+  | 'completed_chunks'
+  | 'total_rows'
+  | 'successes'
+  | 'duplicates'
+  | 'failures'
+  | 'result'
+  | 'cancelled_at'
+  | 'id_canceller'
+  | 'reverted_at'
+  | 'id_reverter'
+  | 'id_initiator'
+>;
+
+/** One batch as its job body shows it: one indexed read, so thousands of pollers stay cheap. */
+export async function findJob(db: Queryable, id: string): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM t_job_batch WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** A page of batches, newest first (everyone's, or one initiator's), and how many there are in all. */
+export async function listJobs(
+  db: Queryable,
+  initiatorId: number | null,
+  page: { limit: number; offset: number },
+): Promise<{ items: JobRow[]; total: number }> {
+  const where = 'WHERE $1::int IS NULL OR id_initiator = $1';
+  const [items, count] = await Promise.all([
+    db.query<JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM t_job_batch ${where} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [initiatorId, page.limit, page.offset],
+    ),
+    db.query<{ total: number }>(`SELECT count(*)::int AS total FROM t_job_batch ${where}`, [initiatorId]),
+  ]);
+  return { items: items.rows, total: count.rows[0].total };
 }
 
 export async function findBatch(db: Queryable, id: string): Promise<BatchRow | null> {

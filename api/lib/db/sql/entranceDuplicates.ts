@@ -24,7 +24,7 @@ export async function insertEntranceDuplicates(
   await db.query(
     `INSERT INTO t_entrance_duplicate (content, id_entrance, id_author, id_job_batch, line)
      SELECT r.content, r.id_entrance, $2, $3, r.line
-       FROM jsonb_to_recordset($1::jsonb) AS r(content jsonb, id_entrance int, line int)`,
+       FROM json_to_recordset($1::json) AS r(content jsonb, id_entrance int, line int)`,
     [JSON.stringify(duplicates), authorId, batchId],
   );
 }

@@ -1,9 +1,11 @@
 /**
- * The cave data an import creates: t_entrance, t_cave, t_name, t_description, t_location. Each
- * statement takes all of a chunk's rows as one JSON parameter expanded by `jsonb_to_recordset`, so no
- * statement meets PostgreSQL's 65,535-parameter limit and none runs once per row. The row types are
+ * The cave data an import creates: t_entrance, t_cave, t_name, t_description, t_location. Names and
+ * documents are copied (COPY FROM STDIN); entrances and caves, which need ON CONFLICT or defaults
+ * computed in SQL, take all of a chunk's rows as one JSON parameter expanded by `json_to_recordset`.
+ * No statement meets PostgreSQL's 65,535-parameter limit and none runs once per row. The row types are
  * the tables' columns, named as in the tables.
  */
+import { copyRows } from '../copyRows';
 import type { Queryable } from '../pool';
 
 export interface ImportKey {
@@ -122,7 +124,7 @@ export async function insertEntrancesWithFreeKeys(
                              id_db_import, name_db_import, date_inscription, date_reviewed, id_job_batch)
      SELECT r.id, r.id_cave, r.id_author, r.id_country, r.latitude, r.longitude, r.altitude, r.precision,
             r.id_db_import, r.name_db_import, COALESCE(r.date_inscription, now()), r.date_reviewed, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(id int, id_cave int, id_author int, id_country char(2),
+       FROM json_to_recordset($1::json) AS r(id int, id_cave int, id_author int, id_country char(2),
             latitude numeric, longitude numeric, altitude int, precision int, id_db_import text,
             name_db_import text, date_inscription timestamptz, date_reviewed timestamptz)
       -- In key order: concurrent chunks then take the unique index's locks in one order.
@@ -144,7 +146,7 @@ export async function insertCaves(
     `INSERT INTO t_cave (id, id_author, length, depth, latitude, longitude, date_inscription, date_reviewed, id_job_batch)
      SELECT r.id, r.id_author, r.length, r.depth, r.latitude, r.longitude, COALESCE(r.date_inscription, now()),
             r.date_reviewed, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(id int, id_author int, length int, depth int, latitude numeric,
+       FROM json_to_recordset($1::json) AS r(id int, id_author int, length int, depth int, latitude numeric,
             longitude numeric, date_inscription timestamptz, date_reviewed timestamptz)`,
     [json(caves), batchId],
   );
@@ -155,13 +157,11 @@ export async function insertNames(
   batchId: string | null,
   names: readonly NameInsert[],
 ): Promise<void> {
-  if (!names.length) return;
-  await db.query(
-    `INSERT INTO t_name (name, id_language, id_author, is_main, id_cave, id_entrance, id_job_batch)
-     SELECT r.name, r.id_language, r.id_author, r.is_main, r.id_cave, r.id_entrance, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(name text, id_language char(3), id_author int, is_main boolean,
-            id_cave int, id_entrance int)`,
-    [json(names), batchId],
+  await copyRows(
+    db,
+    't_name',
+    ['name', 'id_language', 'id_author', 'is_main', 'id_cave', 'id_entrance', 'id_job_batch'],
+    names.map((n) => [n.name, n.id_language, n.id_author, n.is_main, n.id_cave, n.id_entrance, batchId]),
   );
 }
 
@@ -170,13 +170,19 @@ export async function insertDescriptions(
   batchId: string | null,
   descriptions: readonly DescriptionInsert[],
 ): Promise<void> {
-  if (!descriptions.length) return;
-  await db.query(
-    `INSERT INTO t_description (title, body, id_language, id_author, id_license, id_entrance, id_job_batch)
-     SELECT r.title, r.body, r.id_language, r.id_author, r.id_license, r.id_entrance, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(title text, body text, id_language char(3), id_author int,
-            id_license int, id_entrance int)`,
-    [json(descriptions), batchId],
+  await copyRows(
+    db,
+    't_description',
+    ['title', 'body', 'id_language', 'id_author', 'id_license', 'id_entrance', 'id_job_batch'],
+    descriptions.map((d) => [
+      d.title,
+      d.body,
+      d.id_language,
+      d.id_author,
+      d.id_license,
+      d.id_entrance,
+      batchId,
+    ]),
   );
 }
 
@@ -185,13 +191,11 @@ export async function insertLocations(
   batchId: string | null,
   locations: readonly DocumentInsert[],
 ): Promise<void> {
-  if (!locations.length) return;
-  await db.query(
-    `INSERT INTO t_location (body, id_language, id_author, id_license, id_entrance, id_job_batch)
-     SELECT r.body, r.id_language, r.id_author, r.id_license, r.id_entrance, $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(body text, id_language char(3), id_author int, id_license int,
-            id_entrance int)`,
-    [json(locations), batchId],
+  await copyRows(
+    db,
+    't_location',
+    ['body', 'id_language', 'id_author', 'id_license', 'id_entrance', 'id_job_batch'],
+    locations.map((l) => [l.body, l.id_language, l.id_author, l.id_license, l.id_entrance, batchId]),
   );
 }
 

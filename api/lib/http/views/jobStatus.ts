@@ -1,30 +1,9 @@
 /** The job body of `GET /api/v1/jobs/:batchId` and `GET /api/v1/jobs` (SPEC 5), from a t_job_batch row. */
 import type { BatchResult, BatchStatus } from '../../core/types';
-import type { BatchRow } from '../../db/sql/batches';
+import type { JobRow } from '../../db/sql/batches';
 import { signedReportUrls } from '../../reports/csvReports';
 import type { ReportStorage } from '../../storage';
 import { batchDuplicatesPath } from '../paths';
-
-/** The batch columns the job body shows: the pipeline's BatchRow, or the Waterline record of it. */
-export type JobRecord = Pick<
-  BatchRow,
-  | 'id'
-  | 'type'
-  | 'status'
-  | 'created_at'
-  | 'completed_at'
-  | 'total_chunks'
-  | 'completed_chunks'
-  | 'total_rows'
-  | 'successes'
-  | 'duplicates'
-  | 'failures'
-  | 'result'
-  | 'cancelled_at'
-  | 'id_canceller'
-  | 'reverted_at'
-  | 'id_reverter'
->;
 
 export interface JobStatus {
   batchId: string;
@@ -55,7 +34,7 @@ export interface JobStatus {
 
 const isoOrNull = (date: Date | string | null) => (date ? new Date(date).toISOString() : null);
 
-export async function toJobStatus(batch: JobRecord, storage: ReportStorage): Promise<JobStatus> {
+export async function toJobStatus(batch: JobRow, storage: ReportStorage): Promise<JobStatus> {
   const result = batch.result && {
     ...batch.result,
     reportUrls: await signedReportUrls(storage, batch.id, batch.result.reportUrls),

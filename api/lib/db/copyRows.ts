@@ -1,0 +1,44 @@
+/**
+ * Rows written with COPY FROM STDIN on the connection of the caller's transaction: the physical floor
+ * of an insert, without the parse of a JSON parameter and the set-returning function a multi-row
+ * INSERT … SELECT pays. For plain inserts only (no ON CONFLICT, no expressions): column defaults
+ * apply to the columns left out.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Queryable } from './pool';
+
+export type CopyValue = string | number | boolean | null | undefined;
+
+/** COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped; \N is null. */
+function copyField(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
+    : value;
+}
+
+/**
+ * Copies `rows` (values in the order of `columns`) into `table`. `db` must be a transaction's client
+ * (a pg client, or pg-boss's handle on one): its query() hands a COPY stream straight to the
+ * connection, which a pool could not.
+ */
+export async function copyRows(
+  db: Queryable,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  if (!rows.length) return;
+  const text = rows.map((row) => `${row.map(copyField).join('\t')}\n`).join('');
+  const query = copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+  const copy = (await (db as unknown as { query(stream: unknown): unknown }).query(query)) as Writable;
+  const done = Promise.race([
+    once(copy, 'finish'),
+    once(copy, 'error').then(([error]) => Promise.reject(error)),
+  ]);
+  copy.end(text);
+  await done;
+}
