@@ -20,10 +20,31 @@ export const API = Object.freeze({
   notifications: '/api/v1/notifications?limit=5',
   /** @param {number} id POST: marks it read, 204 */
   markNotificationRead: (id) => `/api/v1/notifications/${encodeURIComponent(id)}/read`,
+  /** GET ?limit&offset(&all=true): `{ items, total, limit, offset }`, the caller's batches newest first. */
+  jobs: '/api/v1/jobs',
+  /** @param {string} batchId GET: the batch's status (its report links signed by this read) */
+  job: (batchId) => `/api/v1/jobs/${encodeURIComponent(batchId)}`,
+  /** @param {string} batchId GET: the same bodies as server-sent events, until the first final one */
+  jobEvents: (batchId) => `/api/v1/jobs/${encodeURIComponent(batchId)}/events`,
+  /** @param {string} batchId POST (initiator or Administrator): 202, the batch then ends `cancelled` */
+  cancelJob: (batchId) => `/api/v1/jobs/${encodeURIComponent(batchId)}/cancel`,
+  /** @param {string} batchId POST (Administrator): 200, what the batch created is soft-deleted */
+  revertJob: (batchId) => `/api/v1/jobs/${encodeURIComponent(batchId)}/revert`,
+  /** @param {string} batchId POST (initiator or Administrator): 202, the reports are written again */
+  rebuildReports: (batchId) => `/api/v1/jobs/${encodeURIComponent(batchId)}/reports`,
 });
 
-/** Statuses after which a batch never changes again. */
-export const FINAL_STATUSES = new Set(['completed', 'failed']);
+/** Statuses after which a batch never changes again (but for a revert, which the stream does not follow). */
+export const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+
+/** Statuses of a batch still running. */
+export const RUNNING_STATUSES = new Set(['pending', 'active', 'aggregating']);
+
+/** Statuses in which a batch may be cancelled: once it writes its reports, every row is processed. */
+export const CANCELLABLE_STATUSES = new Set(['pending', 'active']);
+
+/** A batch id: a UUID. */
+export const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and try again.';
 
@@ -63,7 +84,7 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  */
 
 /**
- * The outcome of a finished batch: null until it is completed or failed.
+ * The outcome of a finished batch: null until it is completed, cancelled or failed.
  * @typedef {object} JobResult
  * @property {{ [report: string]: string | null }} reportUrls success, duplicates, failures; null when empty
  * @property {JobCounts} summary
@@ -71,12 +92,17 @@ export const NETWORK_MESSAGE = 'Could not reach the server. Check your connectio
  */
 
 /**
- * GET statusUrl, 200.
+ * GET statusUrl, 200; also each event of its event stream and each item of GET /api/v1/jobs.
  * @typedef {object} JobStatus
- * @property {string} status pending, active, aggregating, then completed or failed
- * @property {JobCounts} progress
+ * @property {string} status pending, active, aggregating, then completed, cancelled or failed
+ * @property {JobCounts & { totalChunks?: number }} progress
  * @property {JobResult | null} [result]
  * @property {string} [duplicatesUrl] the batch's duplicates (API path), once it has recorded any
+ * @property {string} [batchId]
+ * @property {string} [createdAt] ISO date and time
+ * @property {string | null} [completedAt]
+ * @property {string | null} [cancelledAt] set once cancellation was asked for
+ * @property {string | null} [revertedAt] set once what the batch created was soft-deleted
  */
 
 /**
@@ -167,7 +193,7 @@ export async function request(url, { method = 'GET', body, upload, auth = true, 
  * @param {Response} response
  * @returns {Promise<JsonBody>}
  */
-async function readJson(response) {
+export async function readJson(response) {
   try {
     const text = await response.text();
     // JSON.parse gives `any`; as a JsonBody, every field must be checked before use.
@@ -193,4 +219,20 @@ export function isAbort(error) {
  */
 export function serverMessage(body) {
   return body && typeof body.message === 'string' ? body.message.trim() : '';
+}
+
+/**
+ * A job body, by its outline only: the counts are read through toCount.
+ * @param {unknown} body
+ * @returns {body is JobStatus & JsonBody}
+ */
+export function isJobStatus(body) {
+  const job = /** @type {{ status?: unknown, progress?: unknown } | null} */ (body);
+  return Boolean(
+    job &&
+      typeof job === 'object' &&
+      typeof job.status === 'string' &&
+      job.progress &&
+      typeof job.progress === 'object',
+  );
 }

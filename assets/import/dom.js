@@ -46,9 +46,17 @@ export const el = {
   'progress-successes': byId('progress-successes'),
   'progress-duplicates': byId('progress-duplicates'),
   'progress-failures': byId('progress-failures'),
+  'batch-state': byId('batch-state'),
+  'progress-actions': byId('progress-actions'),
+  'cancel-import': /** @type {HTMLButtonElement} */ (byId('cancel-import')),
   summary: byId('summary'),
   'summary-heading': byId('summary-heading'),
   'job-error': byId('job-error'),
+  'summary-note': byId('summary-note'),
+  'summary-reverted': byId('summary-reverted'),
+  'summary-actions': byId('summary-actions'),
+  'rebuild-reports': /** @type {HTMLButtonElement} */ (byId('rebuild-reports')),
+  'revert-import': /** @type {HTMLButtonElement} */ (byId('revert-import')),
   'summary-successes': byId('summary-successes'),
   'summary-duplicates': byId('summary-duplicates'),
   'summary-failures': byId('summary-failures'),
@@ -61,6 +69,17 @@ export const el = {
   'notification-text': byId('notification-text'),
   'notification-state': byId('notification-state'),
   'mark-read': /** @type {HTMLButtonElement} */ (byId('mark-read')),
+  'imports-section': byId('imports-section'),
+  'imports-heading': byId('imports-heading'),
+  'imports-scope': byId('imports-scope'),
+  'imports-all': /** @type {HTMLInputElement} */ (byId('imports-all')),
+  'imports-error': byId('imports-error'),
+  'imports-status': byId('imports-status'),
+  'imports-list': /** @type {HTMLOListElement} */ (byId('imports-list')),
+  'imports-pager': byId('imports-pager'),
+  'imports-prev': /** @type {HTMLButtonElement} */ (byId('imports-prev')),
+  'imports-range': byId('imports-range'),
+  'imports-next': /** @type {HTMLButtonElement} */ (byId('imports-next')),
   'duplicates-section': byId('duplicates-section'),
   'duplicates-heading': byId('duplicates-heading'),
   'duplicates-intro': byId('duplicates-intro'),
@@ -83,6 +102,7 @@ export const el = {
   'confirm-title': byId('confirm-title'),
   'confirm-text': byId('confirm-text'),
   'confirm-ok': /** @type {HTMLButtonElement} */ (byId('confirm-ok')),
+  'confirm-cancel': /** @type {HTMLButtonElement} */ (byId('confirm-cancel')),
 };
 
 /**
@@ -116,6 +136,8 @@ export function focusIfLost(node) {
     !active ||
     active === document.body ||
     (active instanceof HTMLButtonElement && (active.disabled || active.hidden)) ||
+    // inside a part of the page just hidden (a button row, a section)
+    (active instanceof HTMLElement && active.closest('[hidden]') !== null) ||
     !active.isConnected;
   if (lost) node.focus();
 }

@@ -8,6 +8,7 @@
  */
 
 import { API, NetworkError, request, serverMessage } from './api.js';
+import { confirmAction } from './confirm.js';
 import { el } from './dom.js';
 import { loadPage, setError, view } from './duplicates.js';
 import { describeDuplicate, renderSelection } from './duplicatesRender.js';
@@ -194,31 +195,4 @@ async function importEach(chosen) {
     error: `Not imported: ${failures.join(' ')}${skipped}`,
     focus: /** @type {const} */ ('status'),
   };
-}
-
-/**
- * Asks in a modal dialog; resolves true for the confirm button, false for Cancel or Escape. Focus
- * starts on Cancel and goes back to where it was when the dialog closes.
- * @param {{ title: string, text: string, confirm: string }} question
- * @returns {Promise<boolean>}
- */
-export function confirmAction({ title, text, confirm }) {
-  const dialog = el['confirm-dialog'];
-  if (dialog.open) return Promise.resolve(false); // one question at a time
-  const opener = document.activeElement;
-  el['confirm-title'].textContent = title;
-  el['confirm-text'].textContent = text;
-  el['confirm-ok'].textContent = confirm;
-  dialog.returnValue = '';
-  return new Promise((resolve) => {
-    dialog.addEventListener(
-      'close',
-      () => {
-        if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
-        resolve(dialog.returnValue === 'ok');
-      },
-      { once: true },
-    );
-    dialog.showModal();
-  });
 }

@@ -13,10 +13,26 @@ import { state } from './state.js';
 /** @typedef {import('./api.js').JobStatus} JobStatus */
 /** @typedef {import('./api.js').Notification} Notification */
 
-const REPORTS = Object.freeze([
-  { key: 'success', id: 'report-success', label: 'Download the imported rows report' },
-  { key: 'duplicates', id: 'report-duplicates', label: 'Download the duplicates report' },
-  { key: 'failures', id: 'report-failures', label: 'Download the failures report (reason per row)' },
+/** The three reports, in the order they are offered. */
+export const REPORTS = Object.freeze([
+  {
+    key: 'success',
+    id: 'report-success',
+    label: 'Download the imported rows report',
+    short: 'Imported rows',
+  },
+  {
+    key: 'duplicates',
+    id: 'report-duplicates',
+    label: 'Download the duplicates report',
+    short: 'Duplicates',
+  },
+  {
+    key: 'failures',
+    id: 'report-failures',
+    label: 'Download the failures report (reason per row)',
+    short: 'Failures',
+  },
 ]);
 
 /**
@@ -72,10 +88,17 @@ export function renderProgress({ status, progress }) {
  */
 export function renderSummary({ status, result, progress, duplicatesUrl }, batchId) {
   const failed = status === 'failed';
-  el['summary-heading'].textContent = failed ? 'Import failed' : 'Import complete';
+  const cancelled = status === 'cancelled';
+  el['summary-heading'].textContent = failed
+    ? 'Import failed'
+    : cancelled
+      ? 'Import cancelled'
+      : 'Import complete';
   el['job-error'].textContent = failed
     ? `The import failed: ${(typeof result?.error === 'string' && result.error) || 'no reason was given.'}`
     : '';
+  el['summary-note'].textContent = cancelled ? CANCELLED_NOTE : '';
+  show(el['summary-note'], cancelled);
   // A failed batch may have no final summary; the running counters are the best we have then.
   const counts = result?.summary ?? progress ?? {};
   el['summary-successes'].textContent = String(toCount(counts.successes));
@@ -90,6 +113,11 @@ export function renderSummary({ status, result, progress, duplicatesUrl }, batch
   renderReportLinks(result?.reportUrls ?? {});
   show(el.summary);
 }
+
+const CANCELLED_NOTE =
+  'This import was cancelled. The rows it had not processed are failures (“Import cancelled before this ' +
+  'row was processed.”): failures.csv, the failures report below, lists them and can be imported again ' +
+  'as it is to finish the import.';
 
 /**
  * A link to the duplicates view of this batch, when the server says it has some (`duplicatesUrl`).
@@ -130,7 +158,7 @@ function renderReportLinks(reportUrls) {
  * @param {unknown} raw
  * @returns {string | null}
  */
-function safeHttpUrl(raw) {
+export function safeHttpUrl(raw) {
   if (typeof raw !== 'string' || raw === '') return null;
   try {
     const url = new URL(raw, window.location.href);
@@ -190,10 +218,11 @@ function notificationTitle(type) {
 }
 
 /**
- * @param {string} iso
+ * A date and time from the server, in the reader's own format.
+ * @param {unknown} iso
  * @returns {string}
  */
-function formatTime(iso) {
-  const date = new Date(iso);
+export function formatTime(iso) {
+  const date = new Date(typeof iso === 'string' || typeof iso === 'number' ? iso : Number.NaN);
   return Number.isNaN(date.getTime()) ? String(iso ?? 'an unknown time') : date.toLocaleString();
 }

@@ -3,6 +3,7 @@
 
 import { API, NetworkError, request, serverMessage } from './api.js';
 import { hideUnread, refreshUnread } from './badge.js';
+import { dismissQuestion } from './confirm.js';
 import { clearError, el, show, showError } from './dom.js';
 import { setImportBusy } from './render.js';
 import { abandonJob, forgetCheck, state } from './state.js';
@@ -133,6 +134,8 @@ function enterSession(token, payload) {
 function leaveSession(message = '') {
   abandonJob();
   state.session += 1;
+  state.batch = null;
+  dismissQuestion();
   forgetCheck();
   state.roles = { administrator: false, moderator: false };
   setImportBusy(false);
@@ -147,10 +150,14 @@ function leaveSession(message = '') {
     'progress-section',
     'summary',
     'notification',
+    'imports-section',
     'duplicates-section',
     'duplicates-view',
   ]);
   for (const id of sections) show(el[id], false);
+  el['imports-list'].replaceChildren();
+  el['imports-status'].textContent = '';
+  el['imports-error'].textContent = '';
   el['check-status'].textContent = '';
   el['duplicates-list'].replaceChildren();
   el['duplicates-status'].textContent = '';

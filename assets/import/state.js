@@ -5,13 +5,32 @@
  */
 
 /**
- * The batch the page follows, from its acceptance until it ends or is abandoned.
+ * The batch the page follows, from its acceptance (or its opening) until it ends or is abandoned:
+ * through its event stream, or by polling when the stream cannot be had; never both at once.
  * @typedef {import('./api.js').AcceptedBatch & {
  *   controller: AbortController,
  *   timer: ReturnType<typeof setTimeout> | null,
  *   failures: number,
+ *   streamFailures: number,
+ *   mode: 'stream' | 'poll',
+ *   notify: 'yes' | 'if-running' | 'no',
+ *   opened: boolean,
+ *   seen: boolean,
  *   generation: number,
  * }} Job
+ * `failures`: polls missed in a row; `streamFailures`: streams lost in a row; `notify`: whether to
+ * look for the completion notification when it ends ('if-running': once it has been seen running);
+ * `opened`: opened from the list or a link rather than imported here; `seen`: a body has arrived.
+ */
+
+/**
+ * The batch shown in the progress and summary sections, whose controls (cancel, revert, rebuild the
+ * reports) act on it; it stays after the page stops following it.
+ * @typedef {object} ShownBatch
+ * @property {string} batchId
+ * @property {import('./api.js').JobStatus | null} status its latest body, null before the first
+ * @property {boolean} mine started by this user (here or in their own list): they may cancel it
+ * @property {boolean} busy one of its controls is waiting for the server
  */
 
 /**
@@ -35,6 +54,8 @@ export const state = {
   session: 0,
   /** @type {Job | null} */
   job: null,
+  /** @type {ShownBatch | null} */
+  batch: null,
   /** @type {number | null} */
   notificationId: null,
   /** @type {CheckedFile | null} the check of the chosen file, once the server has answered */

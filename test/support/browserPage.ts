@@ -221,3 +221,18 @@ export async function failureTable(page: Page): Promise<string[][]> {
       ),
     );
 }
+
+/** Every request the page makes from now on, as `METHOD /path?query`, in order. */
+export function recordRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    seen.push(`${request.method()} ${url.pathname}${url.search}`);
+  });
+  return seen;
+}
+
+/** `GET /api/v1/jobs/<batchId>`: the polls of one batch's status (not its stream, not the list). */
+export const JOB_POLL = /^GET \/api\/v1\/jobs\/[0-9a-f-]{36}$/;
+/** `GET /api/v1/jobs/<batchId>/events`: a batch's event stream. */
+export const JOB_STREAM = /^GET \/api\/v1\/jobs\/[0-9a-f-]{36}\/events$/;
