@@ -219,7 +219,7 @@ export function readSettings(env: Env = process.env): Settings {
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW', 10, 1, 86_400),
     },
     import: {
-      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 1000, 1, 100_000),
+      chunkSize: integer(env, 'IMPORT_CHUNK_SIZE', 2000, 1, 100_000),
       maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1, 10_000_000),
       maxColumns: integer(env, 'IMPORT_MAX_COLUMNS', 500, 1, 10_000),
       maxBodyBytes: bodySize(env, 'IMPORT_MAX_BODY', '512mb'),

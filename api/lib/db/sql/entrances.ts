@@ -71,11 +71,13 @@ export async function findEntrancesByImportKey(
     `SELECT e.id, k.id_db_import, k.name_db_import
        FROM unnest($1::text[], $2::text[]) AS k(id_db_import, name_db_import)
        -- One probe of the partial unique index per key (both its conditions are here), whatever the
-       -- planner's statistics say of a table an import is filling.
+       -- planner's statistics say of a table an import is filling: the LIMIT keeps the subquery
+       -- from being flattened into a join, which stale statistics turned into a scan of every entrance.
        CROSS JOIN LATERAL (
          SELECT t.id FROM t_entrance t
           WHERE t.id_db_import = k.id_db_import AND t.name_db_import = k.name_db_import
             AND NOT t.is_deleted AND t.id_db_import IS NOT NULL
+          LIMIT 1
        ) e`,
     [keys.map((k) => k.id_db_import), keys.map((k) => k.name_db_import)],
   );
