@@ -1,7 +1,8 @@
 /**
  * The cave data an import creates: t_entrance, t_cave, t_name, t_description, t_location. Names and
  * documents are copied (COPY FROM STDIN); entrances and caves, which need ON CONFLICT or defaults
- * computed in SQL, take all of a chunk's rows as one JSON parameter expanded by `json_to_recordset`.
+ * computed in SQL, take all of a chunk's rows as one typed array per column expanded by `unnest`
+ * (measured: a third faster than one JSON parameter expanded by `json_to_recordset`).
  * No statement meets PostgreSQL's 65,535-parameter limit and none runs once per row. The row types are
  * the tables' columns, named as in the tables.
  */
@@ -60,7 +61,36 @@ export interface DescriptionInsert extends DocumentInsert {
   title: string | null;
 }
 
-const json = (value: unknown) => JSON.stringify(value);
+/** One array per column, in the order of `columns`: the parameters of an `unnest(...)` of rows. */
+function columnsOf<T>(rows: readonly T[], columns: readonly (keyof T)[]): unknown[][] {
+  return columns.map((column) => rows.map((row) => row[column]));
+}
+
+const ENTRANCE_COLUMNS = [
+  'id',
+  'id_cave',
+  'id_author',
+  'id_country',
+  'latitude',
+  'longitude',
+  'altitude',
+  'precision',
+  'id_db_import',
+  'name_db_import',
+  'date_inscription',
+  'date_reviewed',
+] as const satisfies readonly (keyof EntranceInsert)[];
+
+const CAVE_COLUMNS = [
+  'id',
+  'id_author',
+  'length',
+  'depth',
+  'latitude',
+  'longitude',
+  'date_inscription',
+  'date_reviewed',
+] as const satisfies readonly (keyof CaveInsert)[];
 
 /** The live entrances holding any of these import keys, by key. */
 export async function findEntrancesByImportKey(
@@ -125,15 +155,15 @@ export async function insertEntrancesWithFreeKeys(
     `INSERT INTO t_entrance (id, id_cave, id_author, id_country, latitude, longitude, altitude, precision,
                              id_db_import, name_db_import, date_inscription, date_reviewed, id_job_batch)
      SELECT r.id, r.id_cave, r.id_author, r.id_country, r.latitude, r.longitude, r.altitude, r.precision,
-            r.id_db_import, r.name_db_import, COALESCE(r.date_inscription, now()), r.date_reviewed, $2
-       FROM json_to_recordset($1::json) AS r(id int, id_cave int, id_author int, id_country char(2),
-            latitude numeric, longitude numeric, altitude int, precision int, id_db_import text,
-            name_db_import text, date_inscription timestamptz, date_reviewed timestamptz)
+            r.id_db_import, r.name_db_import, COALESCE(r.date_inscription, now()), r.date_reviewed, $13
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[],
+                   $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+            AS r(${ENTRANCE_COLUMNS.join(', ')})
       -- In key order: concurrent chunks then take the unique index's locks in one order.
       ORDER BY r.id_db_import, r.name_db_import
      ON CONFLICT (id_db_import, name_db_import) WHERE NOT is_deleted AND id_db_import IS NOT NULL DO NOTHING
      RETURNING id`,
-    [json(entrances), batchId],
+    [...columnsOf(entrances, ENTRANCE_COLUMNS), batchId],
   );
   return new Set(rows.map((row) => row.id));
 }
@@ -147,10 +177,10 @@ export async function insertCaves(
   await db.query(
     `INSERT INTO t_cave (id, id_author, length, depth, latitude, longitude, date_inscription, date_reviewed, id_job_batch)
      SELECT r.id, r.id_author, r.length, r.depth, r.latitude, r.longitude, COALESCE(r.date_inscription, now()),
-            r.date_reviewed, $2
-       FROM json_to_recordset($1::json) AS r(id int, id_author int, length int, depth int, latitude numeric,
-            longitude numeric, date_inscription timestamptz, date_reviewed timestamptz)`,
-    [json(caves), batchId],
+            r.date_reviewed, $9
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::numeric[],
+                   $7::timestamptz[], $8::timestamptz[]) AS r(${CAVE_COLUMNS.join(', ')})`,
+    [...columnsOf(caves, CAVE_COLUMNS), batchId],
   );
 }
 
