@@ -3,7 +3,7 @@
  * The chosen file, as the page handles it without ever holding it: the server reads and parses the
  * file itself (POST text/csv, sent from disk by the browser), so the page only finds out what the
  * server cannot, streaming the file a piece at a time:
- * - its encoding, named in the upload's `charset`: a UTF-16 byte-order mark, else UTF-8 when every
+ * - its encoding, named in the upload's `charset`: a byte-order mark, else UTF-8 when every
  *   byte is valid UTF-8, else Windows-1252, which is what Excel's plain "CSV" format writes in Western
  *   locales;
  * - after the check, the `id` cell of the few failing lines it shows (the server names a failure by its
@@ -53,16 +53,17 @@ export function csvContentType(charset) {
 }
 
 /**
- * The file's encoding. A UTF-16 byte-order mark names it; otherwise the whole file is streamed through
- * a strict UTF-8 decoder, which stops at the first byte that is not UTF-8 (a UTF-8 byte-order mark is
- * UTF-8 like the rest). Rejects when the file cannot be read (e.g. it changed since it was chosen).
+ * The file's encoding. A byte-order mark names it (a UTF-8 one too: such a file is UTF-8 with a few
+ * bad bytes, which become U+FFFD, not a Windows-1252 file); otherwise the whole file is streamed
+ * through a strict UTF-8 decoder, which stops at the first byte that is not UTF-8. Rejects when the file cannot be read (e.g. it changed since it was chosen).
  * @param {File} file
  * @returns {Promise<Charset>}
  */
 export async function detectCharset(file) {
-  const start = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  const start = new Uint8Array(await file.slice(0, 3).arrayBuffer());
   if (start[0] === 0xff && start[1] === 0xfe) return 'utf-16le';
   if (start[0] === 0xfe && start[1] === 0xff) return 'utf-16be';
+  if (start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf) return 'utf-8';
   const reader = file
     .stream()
     .pipeThrough(new TextDecoderStream('utf-8', { fatal: true }))
@@ -243,28 +244,36 @@ function unquote(raw) {
 }
 
 /**
- * The separator of the header line, the first line with something else than spaces and separators on
- * it; null while that line is not complete in `text`.
+ * The separator of the header line, the first line a reader would not skip as blank: blank lines have
+ * nothing but separators, quotes and white space (a byte-order mark included) outside a doubled quote,
+ * which is a quote character. Null while that line is not complete in `text`. The server's
+ * DelimiterSniffer (api/lib/http/bodies/csvRows.ts) applies the same rule.
  * @param {string} text
  * @returns {string | null}
  */
 function headerSeparator(text) {
   const counts = SEPARATORS.map(() => 0);
   let quoted = false;
+  let closedQuote = false;
   let content = false;
   for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    if (quoted) continue;
-    const separator = SEPARATORS.indexOf(char);
+    if (char === '"') {
+      if (!quoted && closedQuote) content = true;
+      quoted = !quoted;
+      closedQuote = !quoted;
+      continue;
+    }
+    closedQuote = false;
+    const separator = quoted ? -1 : SEPARATORS.indexOf(char);
     if (separator !== -1) counts[separator]++;
-    else if (char === '\n' || char === '\r') {
+    else if (!quoted && (char === '\n' || char === '\r')) {
       if (content) {
         let best = 0;
         for (let i = 1; i < SEPARATORS.length; i++) if (counts[i] > counts[best]) best = i;
         return SEPARATORS[best];
       }
       counts.fill(0);
-    } else if (char !== ' ' && char !== '\uFEFF') content = true;
+    } else if (!/\s/.test(char)) content = true;
   }
   return null;
 }

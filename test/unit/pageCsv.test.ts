@@ -73,7 +73,7 @@ describe('Admin page CSV helpers (assets/import/csv.js)', () => {
     page = (await import(PAGE_CSV)) as PageCsv;
   });
 
-  it('names the encoding the server must read a file in: a UTF-16 BOM, valid UTF-8, else Windows-1252', async () => {
+  it('names the encoding the server must read a file in: a byte-order mark, valid UTF-8, else Windows-1252', async () => {
     const cases: [Buffer, CsvCharset][] = [
       [Buffer.from('id;nom\r\nFR-1;Été\r\n'), 'utf-8'],
       [Buffer.from('\uFEFFid;nom\r\nFR-1;Été\r\n'), 'utf-8'],
@@ -82,6 +82,8 @@ describe('Admin page CSV helpers (assets/import/csv.js)', () => {
       [Buffer.from('\uFEFFid\tnom\r\n', 'utf16le').swap16(), 'utf-16be'],
       // A UTF-8 sequence cut off at the very end of the file is no UTF-8.
       [Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xc3]), 'windows-1252'],
+      // A UTF-8 byte-order mark is decisive: a few bad bytes after it make no Windows-1252 file.
+      [Buffer.concat([Buffer.from('\uFEFFid;nom\r\nFR-1;Été '), Buffer.from([0xe9, 0x0d, 0x0a])]), 'utf-8'],
     ];
     for (const [bytes, charset] of cases) assert.equal(await page.detectCharset(blob(bytes)), charset);
     // Far past the first piece the browser reads.
@@ -104,7 +106,11 @@ describe('Admin page CSV helpers (assets/import/csv.js)', () => {
         const charset = await page.detectCharset(blob(bytes));
         assert.equal(charset, f.charset === 'windows-1252' && isUtf8(bytes) ? 'utf-8' : f.charset);
         const rows: [number, string][] = [];
-        for await (const { line, row } of readCsvRows(inPieces(bytes), { maxBytes: 1e9 }, charset)) {
+        for await (const { line, row } of readCsvRows(
+          inPieces(bytes),
+          { maxBytes: 1e9, maxColumns: 10_000 },
+          charset,
+        )) {
           rows.push([line, String(row.id)]);
         }
         const wanted = [...new Set(picks.map((pick) => rows[pick % rows.length][0]))].sort((a, b) => a - b);
@@ -116,6 +122,30 @@ describe('Admin page CSV helpers (assets/import/csv.js)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('takes the separator from the same header line as the server, past lines that are blank however written', async () => {
+    const prefixes = ['', '""\n', '\u00A0\u2003\n', '\v\f\r', '"  "\r\n', ' \n\n'];
+    for (const prefix of prefixes) {
+      for (const separator of [';', '\t', '|']) {
+        const bytes = Buffer.from(`${prefix}id${separator}name\nFR-1${separator}a\n"FR\n2"${separator}b\n`);
+        const lines: [number, string][] = [];
+        for await (const { line, row } of readCsvRows(inPieces(bytes), { maxBytes: 1e9, maxColumns: 10 })) {
+          lines.push([line, String(row.id)]);
+        }
+        assert.deepEqual(
+          lines.map(([, id]) => id),
+          ['FR-1', 'FR\n2'],
+          JSON.stringify(prefix),
+        );
+        const ids = await page.readIds(
+          blob(bytes),
+          'utf-8',
+          lines.map(([line]) => line),
+        );
+        assert.deepEqual([...ids], lines, JSON.stringify(prefix));
+      }
+    }
   });
 
   it('reads no further than the last line it looks for, and nothing without an id column', async () => {

@@ -20,10 +20,18 @@ const CHARSET_LABELS: ReadonlyMap<string, CsvCharset> = new Map([
   ['utf8', 'utf-8'],
 ]);
 
-export function readRequestRows(req: StreamingRequest, maxBody: string): AsyncIterable<NumberedRow> {
+export interface RequestLimits {
+  /** IMPORT_MAX_BODY, as the settings spell it. */
+  maxBodyBytes: string;
+  /** IMPORT_MAX_COLUMNS: a CSV header is held to it at once (JSON rows, as they come: requestRows.ts). */
+  maxColumns: number;
+}
+
+export function readRequestRows(req: StreamingRequest, settings: RequestLimits): AsyncIterable<NumberedRow> {
   const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
   const mediaType = type.trim().toLowerCase();
-  const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody };
+  const maxBody = settings.maxBodyBytes;
+  const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody, maxColumns: settings.maxColumns };
   if (mediaType === 'text/csv') return readCsvRows(req, limits, csvCharset(parameters));
   if (mediaType === 'application/json' || mediaType === '') return readJsonRows(req, limits);
   throw new UnsupportedMediaTypeError(

@@ -30,6 +30,10 @@ export interface NumberedRow<R extends Row = Row> {
   line: number;
 }
 
+export function tooManyColumnsMessage(columns: number, maxColumns: number): string {
+  return `Too many columns: ${columns} (max ${maxColumns})`;
+}
+
 /**
  * Yields each row with its line. Past a limit it stops yielding but reads on, so the 400 or 413 can
  * say how many rows or columns the request really has; the caller's transaction rolls back what was
@@ -56,7 +60,7 @@ export async function* checkedRows(
   shape.columns = [...columns];
   if (shape.rows === 0) throw new InvalidInputError('There are no rows to import.');
   if (columns.size > limits.maxColumns) {
-    throw new InvalidInputError(`Too many columns: ${columns.size} (max ${limits.maxColumns})`);
+    throw new InvalidInputError(tooManyColumnsMessage(columns.size, limits.maxColumns));
   }
   if (shape.rows > limits.maxRows) {
     throw new TooLargeError(

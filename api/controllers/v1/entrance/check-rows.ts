@@ -15,7 +15,7 @@ import { checkRows, summariseCheck } from '../../../lib/pipeline/checkRows';
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
   const { pool, referenceData, settings } = serviceContext();
-  const rows = readRequestRows(req, settings.import.maxBodyBytes);
+  const rows = readRequestRows(req, settings.import);
   const deps = { db: pool, referenceData, limits: settings.import };
   if (parseBooleanParam(req.query.summary, 'summary')) {
     res.status(200).json(await summariseCheck(deps, rows));

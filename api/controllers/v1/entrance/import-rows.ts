@@ -26,7 +26,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
     (await submitBatch(
       { pool, queue, chunkSize, limits: settings.import },
       req.user.id,
-      readRequestRows(request, maxBodyBytes),
+      readRequestRows(request, settings.import),
       idempotency,
     ));
   const statusUrl = jobStatusPath(accepted.batchId);

@@ -6,7 +6,8 @@
  * Choices, each what a spreadsheet's export needs:
  * - UTF-8 by default, a leading BOM dropped; invalid bytes become U+FFFD. A file the request declares
  *   in another charset (`windows-1252`, Excel's plain "CSV" format; `utf-16le`, `utf-16be`) is decoded
- *   to UTF-8 as it streams, before anything else reads it. RFC 4180 quoting, quoted line breaks;
+ *   to UTF-8 as it streams, before anything else reads it; a byte-order mark overrides the declared
+ *   charset, as it does in browsers. RFC 4180 quoting, quoted line breaks;
  *   records end at CRLF, LF or a lone CR, mixed freely.
  * - The delimiter is the one of `,` `;` tab `|` found most often outside quotes on the header line,
  *   the first of them in that order on a tie; `,` for a line with none (a one-column header).
@@ -14,8 +15,9 @@
  *   separators make) is ignored: no field has that name, so its cells are dropped. A name given
  *   twice is a 400, since either cell could be the one meant. Names are kept as written (not trimmed).
  * - A blank record (every cell empty or spaces) is skipped: the lines of the others stay the file's.
- *   A record with fewer cells gets the missing ones as '' (spreadsheets drop trailing empty cells);
- *   one with more cells than the header is a 400.
+ *   A record may have fewer cells (spreadsheets drop trailing empty cells): the missing ones are
+ *   empty, and not stored; one with more cells than the header is a 400. So is a header with more
+ *   named columns than IMPORT_MAX_COLUMNS, before any row is read.
  * - Errors name the line of the file where the faulty record begins, counted as a text editor counts
  *   lines (CRLF, LF and lone CR each end one), quoted line breaks and skipped lines included. That is
  *   where to look for an unclosed quote, which csv-parse only notices at the end of the file. Its own
@@ -24,6 +26,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { InvalidInputError } from '../../core/errors';
+import { tooManyColumnsMessage } from '../../pipeline/requestRows';
 import { type BodyChunk, type BodyLimits, bodyPieces, type NumberedRow, Pacer } from './bodyStream';
 
 /** The encodings a CSV file may be sent in (SPEC 15), as a `charset` parameter of `text/csv` names them. */
@@ -39,49 +42,58 @@ const SNIFF_BYTES = 1024 * 1024;
 
 type CsvRow = Record<string, string>;
 
-const QUOTE = 0x22;
-const SPACE = 0x20;
-const CR = 0x0d;
-const LF = 0x0a;
+const CR = '\r';
+const LF = '\n';
 /** The delimiters a file may use, in order of preference on a tie: `,` `;` tab `|`. */
-const DELIMITERS = [0x2c, 0x3b, 0x09, 0x7c];
+const DELIMITERS = [',', ';', '\t', '|'];
+/** What `String.prototype.trim` removes, which is what makes a cell blank (see isBlank). */
+const WHITESPACE = /\s/;
 
 /**
- * Finds the header line and counts its delimiters outside quotes. Lines with nothing but spaces and
- * delimiters before it are passed over, as the reader skips them (the header is the first record that
- * is not blank); the BOM's bytes are not content. A quote toggles quoting (a doubled quote toggles
- * twice).
+ * Finds the header line and counts its delimiters outside quotes. A line the reader would skip as
+ * blank (nothing but delimiters, quotes and white space, a BOM included) is passed over, so the
+ * delimiter is the header's. A quote toggles quoting; a doubled quote inside quotes is a quote
+ * character, and so content. The page's headerSeparator (assets/import/csv.js) applies the same rule.
  */
 class DelimiterSniffer {
-  private offset = 0;
+  private readonly decoder = new TextDecoder('utf-8');
+  private bytes = 0;
   private quoted = false;
+  private closedQuote = false;
   private content = false;
   private readonly counts = DELIMITERS.map(() => 0);
 
   /** Reads a piece; true once the header line is complete (or long enough to decide). */
   feed(buf: Buffer): boolean {
-    for (let i = 0; i < buf.length; i++, this.offset++) {
-      const byte = buf[i];
-      if (byte === QUOTE) this.quoted = !this.quoted;
-      if (this.quoted) continue;
-      const delimiter = DELIMITERS.indexOf(byte);
-      if (delimiter !== -1) this.counts[delimiter]++;
-      else if (byte === CR || byte === LF) {
-        if (this.content) return true;
-        this.counts.fill(0);
-      } else if (byte !== SPACE && !this.isBom(byte)) this.content = true;
+    this.bytes += buf.length;
+    for (const char of this.decoder.decode(buf, { stream: true })) {
+      if (this.read(char)) return true;
     }
-    return this.offset >= SNIFF_BYTES;
+    return this.bytes >= SNIFF_BYTES;
+  }
+
+  /** Reads a character of the text; true at the end of the header line. */
+  private read(char: string): boolean {
+    if (char === '"') {
+      if (!this.quoted && this.closedQuote) this.content = true;
+      this.quoted = !this.quoted;
+      this.closedQuote = !this.quoted;
+      return false;
+    }
+    this.closedQuote = false;
+    const delimiter = this.quoted ? -1 : DELIMITERS.indexOf(char);
+    if (delimiter !== -1) this.counts[delimiter]++;
+    else if (!this.quoted && (char === CR || char === LF)) {
+      if (this.content) return true;
+      this.counts.fill(0);
+    } else if (!WHITESPACE.test(char)) this.content = true;
+    return false;
   }
 
   get delimiter(): string {
     let best = 0;
     for (let i = 1; i < DELIMITERS.length; i++) if (this.counts[i] > this.counts[best]) best = i;
-    return String.fromCharCode(DELIMITERS[best]);
-  }
-
-  private isBom(byte: number): boolean {
-    return this.offset < 3 && byte === [0xef, 0xbb, 0xbf][this.offset];
+    return DELIMITERS[best];
   }
 }
 
@@ -96,8 +108,7 @@ function lineBreaks(cells: readonly string[]): number {
   for (const cell of cells) {
     if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
     for (let i = 0; i < cell.length; i++) {
-      const code = cell.charCodeAt(i);
-      if (code === LF || (code === CR && cell.charCodeAt(i + 1) !== LF)) breaks++;
+      if (cell[i] === LF || (cell[i] === CR && cell[i + 1] !== LF)) breaks++;
     }
   }
   return breaks;
@@ -118,6 +129,8 @@ class RecordShaper {
   private names: string[] | null = null;
   private hasProtoColumn = false;
 
+  constructor(private readonly maxColumns: number) {}
+
   get sawHeader(): boolean {
     return this.names !== null;
   }
@@ -134,11 +147,13 @@ class RecordShaper {
     if (cells.length > names.length) {
       throw unreadable(line, `the row has ${cells.length} cells but the header has ${names.length} columns.`);
     }
+    // Only the cells the record has: a missing cell is an empty one to every rule (columns.ts), and
+    // filling them in would make a file of short lines under a wide header weigh its header per line.
     const row: CsvRow = {};
-    for (let i = 0; i < names.length; i++) {
+    for (let i = 0; i < cells.length; i++) {
       const name = names[i];
       if (name === '') continue;
-      const value = i < cells.length ? cells[i] : '';
+      const value = cells[i];
       // An own property named __proto__, as JSON.parse makes it: a column like any other (SPEC 14).
       if (this.hasProtoColumn && name === '__proto__') {
         Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
@@ -155,6 +170,8 @@ class RecordShaper {
       if (seen.has(name)) throw new InvalidInputError(`The CSV header repeats the column "${name}".`);
       seen.add(name);
     }
+    if (seen.size > this.maxColumns)
+      throw new InvalidInputError(tooManyColumnsMessage(seen.size, this.maxColumns));
     this.hasProtoColumn = seen.has('__proto__');
     return cells;
   }
@@ -179,16 +196,39 @@ function describeCsvError(error: CsvError, line: number): InvalidInputError {
   }
 }
 
+/** The byte-order marks that name an encoding, whatever the request declares (as browsers decode). */
+const BYTE_ORDER_MARKS: readonly { bytes: readonly number[]; charset: CsvCharset }[] = [
+  { bytes: [0xef, 0xbb, 0xbf], charset: 'utf-8' },
+  { bytes: [0xff, 0xfe], charset: 'utf-16le' },
+  { bytes: [0xfe, 0xff], charset: 'utf-16be' },
+];
+
+function charsetOfBom(start: Buffer): CsvCharset | undefined {
+  return BYTE_ORDER_MARKS.find(({ bytes }) => bytes.every((byte, i) => start[i] === byte))?.charset;
+}
+
 /**
  * The body's pieces as UTF-8, decoded as they arrive (a character cut between two pieces waits for
- * the next one). Bytes the charset cannot decode become U+FFFD, as invalid UTF-8 does; a UTF-16
- * byte-order mark is dropped.
+ * the next one). A byte-order mark at the start names the encoding, whatever `declared` says: a file
+ * saved as UTF-8 with a BOM but declared Windows-1252 would otherwise begin with "ï»¿" and have its
+ * accents garbled. Bytes the charset cannot decode become U+FFFD, as invalid UTF-8 does; a UTF-16
+ * byte-order mark is dropped (the parser drops UTF-8's).
  */
-async function* toUtf8(pieces: AsyncGenerator<Buffer>, charset: CsvCharset): AsyncGenerator<Buffer> {
-  const decoder = new TextDecoder(charset);
+async function* toUtf8(pieces: AsyncGenerator<Buffer>, declared: CsvCharset): AsyncGenerator<Buffer> {
   try {
-    for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
-      const text = decoder.decode(next.value, { stream: true });
+    let start = Buffer.alloc(0);
+    let next = await pieces.next();
+    for (; !next.done && start.length < 3; next = await pieces.next())
+      start = Buffer.concat([start, next.value]);
+    const charset = charsetOfBom(start) ?? declared;
+    const all = resumed(start, next, pieces);
+    if (charset === 'utf-8') {
+      yield* all;
+      return;
+    }
+    const decoder = new TextDecoder(charset);
+    for await (const piece of all) {
+      const text = decoder.decode(piece, { stream: true });
       if (text.length > 0) yield Buffer.from(text, 'utf8');
     }
     const rest = decoder.decode();
@@ -196,6 +236,21 @@ async function* toUtf8(pieces: AsyncGenerator<Buffer>, charset: CsvCharset): Asy
   } finally {
     await pieces.return(undefined);
   }
+}
+
+/** The pieces again: those read to look at the start, then the others. */
+async function* resumed(
+  start: Buffer,
+  next: IteratorResult<Buffer>,
+  pieces: AsyncGenerator<Buffer>,
+): AsyncGenerator<Buffer> {
+  if (start.length > 0) yield start;
+  for (let piece = next; !piece.done; piece = await pieces.next()) yield piece.value;
+}
+
+export interface CsvLimits extends BodyLimits {
+  /** Named columns the header may have (IMPORT_MAX_COLUMNS): more is a 400 before any row is read. */
+  maxColumns: number;
 }
 
 /** The header line's pieces, read to choose the delimiter, then the rest of the body. */
@@ -217,12 +272,11 @@ async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGen
  */
 export async function* readCsvRows(
   body: AsyncIterable<BodyChunk>,
-  limits: BodyLimits,
+  limits: CsvLimits,
   charset: CsvCharset = 'utf-8',
 ): AsyncGenerator<NumberedRow<CsvRow>> {
   const pacer = new Pacer();
-  const received = bodyPieces(body, limits, pacer);
-  const pieces = charset === 'utf-8' ? received : toUtf8(received, charset);
+  const pieces = toUtf8(bodyPieces(body, limits, pacer), charset);
   const sniffer = new DelimiterSniffer();
   const head: Buffer[] = [];
   for (let next = await pieces.next(); !next.done; next = await pieces.next()) {
@@ -230,7 +284,7 @@ export async function* readCsvRows(
     if (sniffer.feed(next.value)) break;
   }
 
-  const shaper = new RecordShaper();
+  const shaper = new RecordShaper(limits.maxColumns);
   const parser = parse({
     bom: true,
     delimiter: sniffer.delimiter,
