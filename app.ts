@@ -3,7 +3,7 @@
  * `API_ONLY=true npm start` (HTTP only). Stops cleanly on SIGINT/SIGTERM.
  */
 
-import { ConfigurationError } from './api/lib/core/errors';
+import { ConfigurationError, coerceError } from './api/lib/core/errors';
 import { createLogger } from './api/lib/core/log';
 import { readSettings } from './api/lib/core/settings';
 import { startService } from './api/lib/service';
@@ -36,6 +36,11 @@ async function main(): Promise<void> {
     await service.stop();
     process.exit(0);
   };
+  // A backstop: a promise that fails with nobody awaiting it is a bug to log, not a reason to stop
+  // the imports and the API this process serves (Node would exit).
+  process.on('unhandledRejection', (reason) => {
+    log.error('Unhandled promise rejection', { error: coerceError(reason) });
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

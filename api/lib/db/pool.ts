@@ -36,22 +36,37 @@ export function toExecuteSql(db: Queryable): ExecuteSql {
   return { executeSql: (text, values) => db.query(text, values) };
 }
 
-/** Runs `work` in one transaction on a dedicated client. */
+/**
+ * Runs `work` in one transaction on a dedicated client. While it is checked out, a client whose
+ * connection drops (a server restart, pg_terminate_backend) emits 'error' outside any query; the pool
+ * only listens to idle clients, so without a listener here that error would end the process. A
+ * client that failed is discarded, not returned to the pool.
+ */
 export async function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (!broken) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import http from 'node:http';
+import { stringify } from 'csv-stringify/sync';
 import {
   type Admin,
   type ApiProcess,
@@ -18,6 +20,7 @@ import {
 } from '../../support/cluster';
 import { migratedDatabase } from '../../support/database';
 import { assertEveryRowOnce, type Query } from '../../support/exactlyOnce';
+import { entranceRow } from '../../support/rows';
 
 const ROWS = 8000;
 const OVERLAP = 4000;
@@ -58,6 +61,53 @@ describe('Faults: every PostgreSQL connection of the service terminated mid-batc
       );
       return rows[0].n as number;
     });
+
+  it('answers an upload whose connection is cut mid-way with a JSON error, creates nothing, keeps serving', async function () {
+    this.timeout(60_000);
+    const { url } = processes[0];
+    const rows = Array.from({ length: 400 }, () => entranceRow());
+    const lines = stringify(rows, { header: true }).split(/(?<=\n)/);
+    const [{ batches }] = await query('SELECT count(*)::int AS batches FROM t_job_batch');
+    const request = http.request(`${url}/api/v1/entrances/import-rows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'text/csv' },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+    });
+    request.write(lines.slice(0, 200).join(''));
+    // The upload's COPY is running, idle in its transaction while it waits for more of the file.
+    let copies = 0;
+    await until(
+      async () => {
+        const [{ n }] = await query(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE query LIKE 'COPY t_job_batch_row%' AND pid <> pg_backend_pid()`,
+        );
+        copies += n as number;
+        return copies > 0;
+      },
+      20_000,
+      'the upload staging its rows',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    request.end(lines.slice(200).join(''));
+    const { status, body } = await answer;
+    assert.equal(status, 500, body);
+    assert.deepEqual(JSON.parse(body), { message: 'Failed to enqueue import batch.' });
+    assert.equal(processes[0].process.child.exitCode, null, 'the process is still running');
+    assert.equal((await fetch(`${url}/api/v1/health`)).status, 200);
+    assert.deepEqual(await query('SELECT count(*)::int AS batches FROM t_job_batch'), [{ batches }]);
+    // And the next upload goes through.
+    assert.match(await postRows(url, admin.token, [entranceRow()]), /^[0-9a-f-]{36}$/);
+  });
 
   it('imports every row of two overlapping batches once, and ends both', async function () {
     this.timeout(240_000);

@@ -42,10 +42,17 @@ export async function copyStagedRows(
     copy.on('finish', resolve);
     copy.on('error', reject);
   });
+  // The COPY can fail while the loop below waits for the request (its connection lost): noted at
+  // once, so the rejection is never unhandled, and thrown at the next write.
+  let failure: unknown;
+  done.catch((error: unknown) => {
+    failure ??= error;
+  });
   let count = 0;
   // Lines are sent in pieces of ~256 KB: a write per row cost a socket write per row.
   let piece = '';
   const send = async () => {
+    if (failure) throw failure;
     const full = !copy.write(piece);
     piece = '';
     if (full) await once(copy, 'drain');
