@@ -126,8 +126,8 @@ async function insertOrFindHolders(
       });
     }
     const inserted = await insertEntrancesWithFreeKeys(db, batchId, entranceRows(pending));
-    created.push(...pending.filter((entrance) => inserted.has(entrance.entranceId)));
-    const lost = pending.filter((entrance) => !inserted.has(entrance.entranceId));
+    const lost: NewEntrance[] = [];
+    for (const entrance of pending) (inserted.has(entrance.entranceId) ? created : lost).push(entrance);
     if (!lost.length) break;
     for (const [key, id] of await findExisting(
       db,

@@ -1,6 +1,6 @@
 /**
- * Step 2, importing a chunk and completing it: reads the chunk's staged rows, converts them in
- * memory, writes the valid ones with a handful of set-based statements, records every row's outcome,
+ * Step 2, importing a chunk and completing it: reads the chunk's staged rows a window at a time,
+ * converts them in memory, writes the valid ones with a handful of set-based statements, records every row's outcome,
  * adds the counts to the batch and enqueues the completion check. Everything goes through `db`, the
  * transaction in which the queue completes the chunk's job, so a crash or a retry can never import a
  * chunk twice.
@@ -16,6 +16,7 @@ import {
   insertRowOutcomes,
   lockChunk,
   readUnfinishedChunkRows,
+  type StagedRow,
 } from '../db/sql/batchRows';
 import { CANCELLED_ROW_MESSAGE, countOutcomes } from '../rows/outcomes';
 import type { ReferenceData } from '../rows/referenceData';
@@ -31,6 +32,12 @@ export interface ChunkDependencies {
   queue: JobQueue;
   referenceData: () => Promise<ReferenceData>;
   log: Logger;
+  /**
+   * Rows converted and written at a time (IMPORT_CHUNK_SIZE): a chunk has no more unless one key
+   * group is larger (all its rows are imported by one worker, in line order), and windows keep such a
+   * chunk's memory and turns of the event loop those of a normal one.
+   */
+  windowRows: number;
 }
 
 export interface ChunkSummary {
@@ -49,10 +56,37 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
   await lockChunk(db, ref.batchId, ref.chunk);
   // A chunk fetched before its batch was cancelled, not started yet: it imports nothing.
   if (await isCancelled(db, ref.batchId)) return skipCancelledChunk(ref, deps);
-  const rows = await readUnfinishedChunkRows(db, ref.batchId, ref.chunk);
   const reference = await deps.referenceData();
+  const context: WriteContext = {
+    batchId: ref.batchId,
+    initiatorId: ref.initiatorId,
+    resolveAuthors: (nicknames) => resolveAuthors(deps.pool, nicknames),
+  };
+  const counts = { successes: 0, duplicates: 0, failures: 0 };
+  let rows = 0;
+  let isolatedRows = 0;
+  // A later window's row whose key an earlier window inserted finds it (same transaction): a duplicate.
+  for await (const window of readUnfinishedChunkRows(db, ref.batchId, ref.chunk, deps.windowRows)) {
+    const written = await importRows(window, reference, context, deps);
+    rows += window.length;
+    isolatedRows += written.isolated;
+    const windowCounts = countOutcomes(written.outcomes);
+    counts.successes += windowCounts.successes;
+    counts.duplicates += windowCounts.duplicates;
+    counts.failures += windowCounts.failures;
+  }
+  await completeChunk(db, deps.queue, ref.batchId, counts);
+  return { batchId: ref.batchId, chunk: ref.chunk, rows, ...counts, isolatedRows };
+}
 
-  const outcomes: RowOutcome[] = [];
+/** Converts staged rows, writes the valid ones and records every row's outcome. */
+async function importRows(
+  rows: readonly StagedRow[],
+  reference: ReferenceData,
+  context: WriteContext,
+  deps: ChunkDependencies,
+): Promise<{ outcomes: RowOutcome[]; isolated: number }> {
+  const failures: RowOutcome[] = [];
   const records: EntranceRecord[] = [];
   const conversions = await mapInTurns(
     rows,
@@ -61,27 +95,12 @@ export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promi
   );
   conversions.forEach((conversion, index) => {
     if (conversion.ok) records.push(conversion.record);
-    else outcomes.push({ line: rows[index].line, outcome: 'failure', message: conversion.message });
+    else failures.push({ line: rows[index].line, outcome: 'failure', message: conversion.message });
   });
-
-  const context: WriteContext = {
-    batchId: ref.batchId,
-    initiatorId: ref.initiatorId,
-    resolveAuthors: (nicknames) => resolveAuthors(deps.pool, nicknames),
-  };
-  const written = await writeWithIsolation(db, records, context, deps.log);
-  outcomes.push(...written.outcomes);
-  await insertRowOutcomes(db, ref.batchId, outcomes);
-
-  const counts = countOutcomes(outcomes);
-  await completeChunk(db, deps.queue, ref.batchId, counts);
-  return {
-    batchId: ref.batchId,
-    chunk: ref.chunk,
-    rows: rows.length,
-    ...counts,
-    isolatedRows: written.isolated,
-  };
+  const written = await writeWithIsolation(deps.db, records, context, deps.log);
+  const outcomes = failures.concat(written.outcomes);
+  await insertRowOutcomes(deps.db, context.batchId, outcomes);
+  return { outcomes, isolated: written.isolated };
 }
 
 /** The rows of a chunk whose batch was cancelled become failures that say so. */
@@ -134,7 +153,8 @@ async function writeWithIsolation(
   const outcomes: RowOutcome[] = [];
   for (const record of records) {
     try {
-      outcomes.push(...(await withSavepoint(db, 'row_write', () => writeEntrances(db, [record], context))));
+      const [outcome] = await withSavepoint(db, 'row_write', () => writeEntrances(db, [record], context));
+      outcomes.push(outcome);
     } catch (error) {
       if (isTransientError(error)) throw error;
       outcomes.push({ line: record.line, outcome: 'failure', message: coerceError(error).message });

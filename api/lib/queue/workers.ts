@@ -93,6 +93,7 @@ export function pipelineWorkers(deps: WorkerDependencies) {
             queue,
             referenceData: deps.referenceData,
             log: scope,
+            windowRows: settings.import.chunkSize,
           });
           const ms = Date.now() - started;
           const { rows, successes, duplicates, failures, isolatedRows } = summary;

@@ -218,6 +218,31 @@ describe('CSVImportQueueService: import pipeline', () => {
     );
   });
 
+  it('imports a key repeated past the chunk size in windows of the chunk size: its first valid row wins, the rest are its duplicates', async () => {
+    // 60 rows of one key make one chunk (one worker, in line order), read and written 25 at a time.
+    const rows = [
+      entranceRow({ id: 'many', 'w3geo:latitude': '123' }), // 2: failure, the key's first row
+      ...Array.from({ length: 59 }, (_, i) => entranceRow({ id: 'many', 'rdfs:label': `Many ${i}` })),
+      entranceRow({ id: 'other' }),
+    ];
+    const status = await importAndWait(suite.app, suite.admin, rows);
+    assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 58, failures: 1 });
+    const outcomes = await outcomesOf(suite.app, status.batchId);
+    assert.deepEqual(
+      outcomes.map((o) => o.line),
+      rows.map((_, i) => i + 2),
+    );
+    const [failed, winner, ...rest] = outcomes;
+    assert.deepEqual([failed.outcome, winner.outcome], ['failure', 'success']);
+    const many = rest.slice(0, -1);
+    assert.ok(many.every((o) => o.outcome === 'duplicate' && o.id_entrance === winner.id_entrance));
+    assert.equal(rest.at(-1)?.outcome, 'success');
+    const [{ live }] = await suite.app.query(
+      "SELECT count(*)::int AS live FROM t_entrance WHERE id_db_import = 'many' AND NOT is_deleted",
+    );
+    assert.equal(live, 1);
+  });
+
   it('turns each kind of bad row into a failure with its SPEC message and writes nothing for it', async () => {
     const bad: [Record<string, string | undefined>, string][] = [
       [{ 'gn:countryCode': undefined, 'rdf:type': '' }, 'Columns missing: rdf:type,gn:countryCode'],

@@ -139,14 +139,21 @@ export async function lockChunk(db: Queryable, batchId: string, chunk: number): 
   await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, $2))', [batchId, chunk]);
 }
 
-/** The rows of a chunk that have no outcome yet, in line order. */
-export async function readUnfinishedChunkRows(
+/**
+ * The rows of a chunk that have no outcome yet, in line order, a window of `windowRows` at a time:
+ * read through a cursor, so a chunk of one huge key group (a key repeated on every line of a file)
+ * never sits in memory whole. The cursor sees the rows as they were when it opened: outcomes the
+ * caller records between windows do not move it. Must run inside the chunk's transaction.
+ */
+export async function* readUnfinishedChunkRows(
   db: Queryable,
   batchId: string,
   chunk: number,
-): Promise<StagedRow[]> {
-  const { rows } = await db.query<StagedRow>(
-    `SELECT r.line, r.data
+  windowRows: number,
+): AsyncGenerator<StagedRow[]> {
+  await db.query(
+    `DECLARE chunk_rows NO SCROLL CURSOR FOR
+     SELECT r.line, r.data
        FROM t_job_batch_group g
        JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
       WHERE g.id_job_batch = $1 AND g.chunk = $2
@@ -154,7 +161,14 @@ export async function readUnfinishedChunkRows(
       ORDER BY r.line`,
     [batchId, chunk],
   );
-  return rows;
+  for (;;) {
+    const { rows } = await db.query<StagedRow>(`FETCH ${Math.trunc(windowRows)} FROM chunk_rows`);
+    if (rows.length) yield rows;
+    if (rows.length < windowRows) break;
+  }
+  // Not in a finally: after a failed statement the transaction can run nothing, and its end closes
+  // the cursor anyway.
+  await db.query('CLOSE chunk_rows');
 }
 
 /** Records each row's outcome, one statement for the whole chunk. */
