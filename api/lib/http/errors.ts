@@ -5,6 +5,7 @@
  */
 import { coerceError, type ErrorKind, isDomainError } from '../core/errors';
 import { createLogger } from '../core/log';
+import { deletedAccountError } from '../db/sql/cavers';
 
 /** Domain error kind → HTTP status. A thrown error of no kind here is a 500 whose details stay in the log. */
 const STATUS_OF: Readonly<Record<ErrorKind, number>> = Object.freeze({
@@ -38,6 +39,12 @@ export function sendError(res: JsonResponse, error: unknown): void {
     const { retryAfterSeconds } = error as { retryAfterSeconds?: number };
     if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     res.status(STATUS_OF[error.kind]).json({ message: error.message });
+    return;
+  }
+  // A statement that names the requester, whose account was deleted since their token was issued.
+  const accountGone = deletedAccountError(error);
+  if (accountGone) {
+    sendError(res, accountGone);
     return;
   }
   sendServerError(res, error);

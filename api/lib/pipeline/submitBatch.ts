@@ -6,13 +6,7 @@
  */
 import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import {
-  ConflictError,
-  EnqueueFailedError,
-  isDomainError,
-  NotAuthenticatedError,
-  QueueUnavailableError,
-} from '../core/errors';
+import { ConflictError, EnqueueFailedError, isDomainError, QueueUnavailableError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
@@ -24,6 +18,7 @@ import {
   type RowToStage,
   readKeyGroups,
 } from '../db/sql/batchRows';
+import { deletedAccountError } from '../db/sql/cavers';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/sql/importRequests';
 import { ChunkPlanner } from '../rows/chunking';
 import { importKey, type Row, storableColumns, storableRow } from '../rows/columns';
@@ -58,12 +53,6 @@ export interface Idempotency {
   key: string;
   bodyDigest(): string;
 }
-
-/** The foreign keys a token of a deleted account breaks: its batch's, or its Idempotency-Key's. */
-const DELETED_ACCOUNT_CONSTRAINTS = new Set([
-  't_job_batch_id_initiator_fkey',
-  't_import_request_id_caver_fkey',
-]);
 
 /** Unwinds the transaction of a request that repeats an earlier one: nothing of it is kept. */
 class RepeatedRequest extends Error {
@@ -157,11 +146,8 @@ export async function submitBatch(
     // A bad request (a limit, a malformed file) is the caller's to hear about; anything else is ours.
     if (isDomainError(error)) throw error;
     // A token still valid for an account deleted since: nobody to import for.
-    if (DELETED_ACCOUNT_CONSTRAINTS.has(String((error as { constraint?: unknown }).constraint))) {
-      throw new NotAuthenticatedError(
-        'The account this token was issued for no longer exists. Sign in again.',
-      );
-    }
+    const accountGone = deletedAccountError(error);
+    if (accountGone) throw accountGone;
     log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }

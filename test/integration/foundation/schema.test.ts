@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { BATCH_STATUSES, QUEUES } from '../../../api/lib/core/types';
+import { REQUESTER_FOREIGN_KEYS } from '../../../api/lib/db/sql/cavers';
 import {
   PG_BOSS_SCHEMA_VERSION,
   readQueueSchemaVersion,
@@ -105,6 +106,16 @@ describe('Foundation: Waterline models match their tables', () => {
     );
     const allowed = [...definition.matchAll(/'(\w+)'/g)].map((match) => match[1]).sort();
     assert.deepEqual(allowed, Object.values(BATCH_STATUSES).sort());
+  });
+
+  it('the foreign keys that name a requester are foreign keys to t_caver', async () => {
+    const keys = await queryDatabase<{ name: string }>(
+      url,
+      `SELECT conname AS name FROM pg_constraint
+        WHERE contype = 'f' AND confrelid = 't_caver'::regclass AND conname = ANY($1::text[])`,
+      [[...REQUESTER_FOREIGN_KEYS]],
+    );
+    assert.deepEqual(keys.map((key) => key.name).sort(), [...REQUESTER_FOREIGN_KEYS].sort());
   });
 });
 

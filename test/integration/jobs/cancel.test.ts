@@ -130,6 +130,20 @@ describe('Batch control: cancel', () => {
     await suite.app.query("UPDATE t_job_batch SET status = 'pending' WHERE id = $1", [writing]);
   });
 
+  it('answers 401, cancelling nothing, for the token of an administrator deleted since', async () => {
+    const ghost = await suite.app.createUser({ group: 'Administrator' });
+    await suite.app.query('DELETE FROM j_caver_group WHERE id_caver = $1', [ghost.id]);
+    await suite.app.query('DELETE FROM t_caver WHERE id = $1', [ghost.id]);
+    const batchId = await submit(suite.app, suite.admin, [entranceRow()]);
+    const res = await cancel(batchId, ghost.token);
+    assert.equal(res.status, 401, res.text);
+    assert.deepEqual(res.body, {
+      message: 'The account this token was issued for no longer exists. Sign in again.',
+    });
+    const [batch] = await suite.app.query('SELECT cancelled_at FROM t_job_batch WHERE id = $1', [batchId]);
+    assert.equal(batch.cancelled_at, null);
+  });
+
   it('ends in exactly one final status when a cancel races the last chunk, every row once', async () => {
     await withWorkers(async () => {
       const finals: string[] = [];

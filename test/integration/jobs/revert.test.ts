@@ -90,6 +90,20 @@ describe('Batch control: revert', () => {
     );
   });
 
+  it('answers 401, reverting nothing, for the token of an administrator deleted since', async () => {
+    const batch = await importAndWait(suite.app, suite.admin, [entranceRow()]);
+    const ghost = await suite.app.createUser({ group: 'Administrator' });
+    await suite.app.query('DELETE FROM j_caver_group WHERE id_caver = $1', [ghost.id]);
+    await suite.app.query('DELETE FROM t_caver WHERE id = $1', [ghost.id]);
+    const before = await liveRecords(suite.app, batch.batchId);
+    const res = await revert(batch.batchId, ghost.token);
+    assert.equal(res.status, 401, res.text);
+    assert.deepEqual(res.body, {
+      message: 'The account this token was issued for no longer exists. Sign in again.',
+    });
+    assert.deepEqual(await liveRecords(suite.app, batch.batchId), before);
+  });
+
   it('is for administrators only; 404 for no batch; 409 before the batch has ended', async () => {
     const done = await importAndWait(suite.app, suite.admin, [entranceRow()]);
     for (const [who, token] of [

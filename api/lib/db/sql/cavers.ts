@@ -2,7 +2,30 @@
  * t_caver and j_caver_group: users (a mail and a password hash) and the authors imports create
  * (a nickname only), with their groups.
  */
+import { NotAuthenticatedError } from '../../core/errors';
 import type { Queryable } from '../pool';
+
+/**
+ * The foreign keys that record who made a request (an import, its Idempotency-Key, a cancel, a
+ * revert): a token still valid for an account deleted since breaks them. Checked against the
+ * database's own list by a foundation test.
+ */
+export const REQUESTER_FOREIGN_KEYS: ReadonlySet<string> = new Set([
+  't_job_batch_id_initiator_fkey',
+  't_import_request_id_caver_fkey',
+  't_job_batch_id_canceller_fkey',
+  't_job_batch_id_reverter_fkey',
+]);
+
+/**
+ * The 401 a request deserves when a statement failed because its account no longer exists; null for
+ * any other error.
+ */
+export function deletedAccountError(error: unknown): NotAuthenticatedError | null {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code !== '23503' || !REQUESTER_FOREIGN_KEYS.has(String(constraint))) return null;
+  return new NotAuthenticatedError('The account this token was issued for no longer exists. Sign in again.');
+}
 
 /**
  * Creates the authors missing among these nicknames, at most once each: the partial unique index on
