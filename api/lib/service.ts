@@ -62,13 +62,21 @@ export interface SailsApp {
 }
 
 const DEV_SALT_FILE = '.data/token-salt';
+const MIN_PRODUCTION_SALT_CHARS = 32;
 
 /**
  * Production demands TOKEN_SALT. Development without one uses a random salt kept in `.data/`, so
  * tokens survive restarts; the smoke script reads it from TOKEN_SALT, never from there.
  */
 export function resolveTokenSalt(settings: Settings, file = DEV_SALT_FILE): string {
-  if (settings.tokenSalt) return settings.tokenSalt;
+  if (settings.tokenSalt) {
+    if (settings.production && settings.tokenSalt.length < MIN_PRODUCTION_SALT_CHARS) {
+      throw new ConfigurationError(
+        `TOKEN_SALT must be at least ${MIN_PRODUCTION_SALT_CHARS} characters long in production: it signs the login tokens, and a short secret can be guessed offline from any token.`,
+      );
+    }
+    return settings.tokenSalt;
+  }
   if (settings.production) {
     throw new ConfigurationError(
       'TOKEN_SALT must be set when NODE_ENV=production (or any NODE_ENV but development and test): it signs the login tokens. Set it to a long random secret.',

@@ -185,7 +185,7 @@ export async function createAdministrator(pool: pg.Pool): Promise<{ id: number; 
   const token = signToken(
     { id, nickname: 'bench', groups: [{ id: 1, name: 'Administrator' }] },
     TOKEN_SALT,
-    '24h',
+    24 * 3600,
   );
   return { id, token };
 }

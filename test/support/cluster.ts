@@ -97,7 +97,7 @@ export async function createAdmin(url: string): Promise<Admin> {
     await client.query('COMMIT');
     return {
       id,
-      token: signToken({ id, nickname, groups: await groupsOfCaver(client, id) }, TEST_SALT, '1h'),
+      token: signToken({ id, nickname, groups: await groupsOfCaver(client, id) }, TEST_SALT, 3600),
     };
   });
 }

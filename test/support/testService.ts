@@ -169,7 +169,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
           groups: await groupsOfCaver(service.pool, id),
         },
         TEST_SALT,
-        '1h',
+        3600,
       );
       return { id, email, password, token };
     },

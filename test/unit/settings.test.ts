@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigurationError } from '../../api/lib/core/errors';
 import { readSettings } from '../../api/lib/core/settings';
+import { resolveTokenSalt } from '../../api/lib/service';
 
 const refused = (env: Record<string, string>, message: RegExp) =>
   assert.throws(
@@ -32,6 +33,19 @@ describe('Foundation: settings', () => {
     refused({ API_ONLY: 'maybe' }, /^API_ONLY must be true or false/);
     refused({ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of error, warn, info, debug, silent/);
     refused({ TOKEN_LIFETIME: 'forever' }, /^TOKEN_LIFETIME must be a duration/);
+    for (const bad of ['30', '30s', '31d', '999999999999w', '0', '1.5h']) {
+      refused({ TOKEN_LIFETIME: bad }, /^TOKEN_LIFETIME must be a duration from 1 minute to 30 days/);
+    }
+    // Seconds, whatever the unit: jsonwebtoken would read the string "3600" as milliseconds.
+    for (const [given, seconds] of [
+      ['3600', 3600],
+      ['90m', 5400],
+      ['12h', 43_200],
+      ['7d', 604_800],
+      ['2w', 1_209_600],
+    ] as const) {
+      assert.equal(readSettings({ TOKEN_LIFETIME: given }).tokenLifetime, seconds, given);
+    }
     refused({ PGBOSS_SCHEMA: 'pg-boss; drop' }, /^PGBOSS_SCHEMA must be a lower-case identifier/);
     assert.equal(readSettings({ QUEUE_POLLING_INTERVAL: '0.75' }).queue.pollingIntervalSeconds, 0.75);
     refused({ QUEUE_POLLING_INTERVAL: '0.25' }, /^QUEUE_POLLING_INTERVAL must be a number from 0.5 to 60/);
@@ -43,7 +57,8 @@ describe('Foundation: settings', () => {
       heartbeatSeconds: 5,
       maxStreams: 20,
     });
-    refused({ EVENTS_HEARTBEAT: '0' }, /^EVENTS_HEARTBEAT must be an integer from 1 to 3600, got "0"$/);
+    refused({ EVENTS_HEARTBEAT: '0' }, /^EVENTS_HEARTBEAT must be an integer from 1 to 30, got "0"$/);
+    refused({ EVENTS_HEARTBEAT: '60' }, /^EVENTS_HEARTBEAT must be an integer from 1 to 30/);
     refused({ EVENTS_MAX_STREAMS: 'many' }, /^EVENTS_MAX_STREAMS must be an integer/);
   });
 
@@ -66,6 +81,23 @@ describe('Foundation: settings', () => {
     assert.equal(readSettings({}).storage.kind, 'local');
     refused({ REPORT_STORAGE: 'azure' }, /^REPORT_STORAGE=azure needs/);
     refused({ REPORT_STORAGE: 's3' }, /^REPORT_STORAGE must be one of azure, local/);
+  });
+
+  it('refuses a production TOKEN_SALT shorter than 32 characters', () => {
+    const production = readSettings({ NODE_ENV: 'production', REPORT_STORAGE: 'local', TOKEN_SALT: 'short' });
+    assert.throws(
+      () => resolveTokenSalt(production),
+      (error: unknown) =>
+        error instanceof ConfigurationError &&
+        /^TOKEN_SALT must be at least 32 characters/.test(error.message),
+    );
+    const long = 'x'.repeat(32);
+    assert.equal(resolveTokenSalt({ ...production, tokenSalt: long }), long);
+    assert.equal(
+      resolveTokenSalt({ ...production, production: false }),
+      'short',
+      'development takes any salt',
+    );
   });
 
   it('creates the development salt once, even when several processes start together', async () => {

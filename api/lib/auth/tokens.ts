@@ -6,11 +6,12 @@ import type { GroupRef, TokenPayload } from './groups';
 /** A token that cannot be trusted; the message says why (missing, malformed, expired...). */
 export class InvalidTokenError extends NotAuthenticatedError {}
 
-export function signToken(payload: TokenPayload, salt: string, expiresIn: string): string {
+/** `expiresIn` in seconds (a number: jsonwebtoken reads a string of digits as milliseconds). */
+export function signToken(payload: TokenPayload, salt: string, expiresIn: number): string {
   const { id, nickname, groups } = payload;
   return jwt.sign({ id, nickname, groups }, salt, {
     algorithm: 'HS256',
-    expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
+    expiresIn,
   });
 }
 

@@ -15,7 +15,8 @@ export interface Settings {
   embeddedPostgres: { dataDir: string; port: number };
   dbPoolSize: number;
   tokenSalt: string | undefined;
-  tokenLifetime: string;
+  /** Seconds a login token is valid. */
+  tokenLifetime: number;
   /** Login attempts allowed per window, per account address and per client address. */
   login: { perAccount: number; perClient: number; windowSeconds: number };
   import: {
@@ -144,13 +145,38 @@ function bodySize(env: Env, name: string, fallback: string): string {
   return raw.replace(/\s+/g, '');
 }
 
-/** A time span as jsonwebtoken reads it: `90m`, `12h`, `7d`, or seconds. */
-function duration(env: Env, name: string, fallback: string): string {
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = Object.freeze({
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+});
+
+/** `60` → "1 minute", `2592000` → "30 days": the largest unit that divides the span. */
+function spanText(seconds: number): string {
+  const units: [string, number][] = [
+    ['day', 86_400],
+    ['hour', 3600],
+    ['minute', 60],
+    ['second', 1],
+  ];
+  const [unit, size] = units.find(([, size]) => seconds % size === 0) ?? ['second', 1];
+  const count = seconds / size;
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/** A time span (`90m`, `12h`, `7d`, or seconds), in seconds, from `min` to `max` seconds. */
+function duration(env: Env, name: string, fallback: string, min: number, max: number): number {
   const raw = (text(env, name) ?? fallback).trim();
-  if (!/^[1-9]\d*\s*(s|m|h|d|w)?$/.test(raw)) {
-    throw new ConfigurationError(`${name} must be a duration such as 90m, 12h or 7d, got "${raw}"`);
+  const match = /^(\d{1,9})\s*(s|m|h|d|w)?$/.exec(raw);
+  const seconds = match ? Number(match[1]) * SECONDS_PER_UNIT[match[2] ?? 's'] : Number.NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new ConfigurationError(
+      `${name} must be a duration from ${spanText(min)} to ${spanText(max)}, such as 90m, 12h, 7d or 3600 (seconds), got "${raw}"`,
+    );
   }
-  return raw;
+  return seconds;
 }
 
 /** A PostgreSQL schema name the service can use unquoted. */
@@ -212,7 +238,7 @@ export function readSettings(env: Env = process.env): Settings {
     },
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2, 500),
     tokenSalt: text(env, 'TOKEN_SALT'),
-    tokenLifetime: duration(env, 'TOKEN_LIFETIME', '12h'),
+    tokenLifetime: duration(env, 'TOKEN_LIFETIME', '12h', 60, 30 * 86_400),
     login: {
       perAccount: integer(env, 'LOGIN_LIMIT_PER_ACCOUNT', 5, 1, 10_000),
       perClient: integer(env, 'LOGIN_LIMIT_PER_CLIENT', 20, 1, 100_000),
@@ -258,7 +284,7 @@ export function readSettings(env: Env = process.env): Settings {
       from: text(env, 'MAIL_FROM') ?? 'Grottocenter <no-reply@grottocenter.org>',
     },
     events: {
-      heartbeatSeconds: integer(env, 'EVENTS_HEARTBEAT', 15, 1, 3600),
+      heartbeatSeconds: integer(env, 'EVENTS_HEARTBEAT', 15, 1, 30),
       maxStreams: integer(env, 'EVENTS_MAX_STREAMS', 1000, 1, 100_000),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),

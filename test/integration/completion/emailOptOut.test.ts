@@ -107,7 +107,7 @@ describe('Batch completion: email opt-out over SMTP', () => {
     ghost.token = signToken(
       { id: ghost.id, nickname: 'ghost', groups: [{ id: 3, name: 'User' }] },
       TEST_SALT,
-      '5m',
+      300,
     );
     const theirs = preferenceClient(suite.app, ghost);
     for (const res of [await theirs.get(), await theirs.patch({ send_notification_by_email: false })]) {

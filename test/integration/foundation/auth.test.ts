@@ -18,7 +18,9 @@ describe('Foundation: authentication and health', () => {
     assert.equal(payload.id, user.id);
     assert.equal(payload.nickname, 'Norbert');
     assert.deepEqual(payload.groups, [{ id: 2, name: 'Moderator' }]);
-    assert.ok(payload.exp! > Date.now() / 1000);
+    // TOKEN_LIFETIME (12h by default), in seconds.
+    assert.equal(payload.exp! - payload.iat!, suite.app.settings.tokenLifetime);
+    assert.equal(suite.app.settings.tokenLifetime, 12 * 3600);
   });
 
   it('answers 400 { message } for a missing field or a body that is not JSON, 401 { status: "Mismatch", message } for wrong credentials', async () => {
