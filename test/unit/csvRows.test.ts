@@ -6,15 +6,15 @@ import fc from 'fast-check';
 import { isDomainError } from '../../api/lib/core/errors';
 import {
   type CsvCharset,
-  type CsvLimits,
   EMPTY_FILE_MESSAGE,
   MAX_RECORD_CHARS,
   NO_ROWS_MESSAGE,
   readCsvRows,
 } from '../../api/lib/http/bodies/csvRows';
+import type { RowLimits } from '../../api/lib/http/bodies/bodyStream';
 import { encodeWindows1252 } from '../support/windows1252';
 
-const LIMITS: CsvLimits = { maxBytes: 1 << 30, limitText: '1gb', maxColumns: 10_000 };
+const LIMITS: RowLimits = { maxBytes: 1 << 30, limitText: '1gb', maxColumns: 10_000 };
 
 /** The bytes in chunks of the given sizes, in turn (1: byte by byte), as Buffers or bare Uint8Arrays. */
 async function* chunksOf(bytes: Buffer, sizes: readonly number[], plain = false) {
@@ -31,7 +31,7 @@ interface Outcome {
 
 async function readAll(
   body: AsyncIterable<Buffer | Uint8Array>,
-  limits: CsvLimits = LIMITS,
+  limits: RowLimits = LIMITS,
   charset?: CsvCharset,
 ): Promise<Outcome> {
   const rows: Record<string, string>[] = [];
@@ -356,13 +356,21 @@ describe('Import rows: streaming CSV reader', () => {
     assert.ok(growth < 16, `the live heap grew by ${growth.toFixed(1)} MB`);
   });
 
-  it('refuses a header with more named columns than allowed, unnamed ones aside', async () => {
+  it('refuses a header with more named columns than allowed, or ten times as many cells', async () => {
     const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`).join(',');
     const limits = { ...LIMITS, maxColumns: 500 };
     const wide = await readAll(chunksOf(Buffer.from(`${names(501)}\n1\n`), [4096]), limits);
     assert.deepEqual(wide, { rows: [], error: invalid('Too many columns: 501 (max 500)') });
     const padded = await readAll(chunksOf(Buffer.from(`${names(500)},,,\n1\n`), [4096]), limits);
     assert.deepEqual(padded, { rows: [{ c0: '1' }] });
+    // Cells, empty ones included, past ten per column allowed: refused before the header is parsed.
+    const trailing = await readAll(chunksOf(Buffer.from(`a,b${','.repeat(4998)}\n1\n`), [4096]), limits);
+    assert.deepEqual(trailing, { rows: [{ a: '1' }] });
+    const endless = await readAll(chunksOf(Buffer.from(`a,b${','.repeat(4999)}\n1\n`), [4096]), limits);
+    assert.deepEqual(endless, {
+      rows: [],
+      error: invalid('The CSV header has 5001 columns or more; at most 500 named columns can be imported.'),
+    });
   });
 
   it('finds tab and | delimiters, the most frequent outside quotes, a tie going to , then ; then tab', async () => {

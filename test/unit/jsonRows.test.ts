@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { isDomainError } from '../../api/lib/core/errors';
-import type { BodyLimits } from '../../api/lib/http/bodies/bodyStream';
+import type { RowLimits } from '../../api/lib/http/bodies/bodyStream';
 import {
   NO_DATA_MESSAGE,
   NOT_JSON_MESSAGE,
@@ -11,7 +11,7 @@ import {
   readJsonRows,
 } from '../../api/lib/http/bodies/jsonRows';
 
-const LIMITS = { maxBytes: 1 << 30, limitText: '1gb' };
+const LIMITS: RowLimits = { maxBytes: 1 << 30, limitText: '1gb', maxColumns: 500 };
 
 /** The bytes in chunks of the given sizes, in turn (1: byte by byte), as Buffers or bare Uint8Arrays. */
 async function* chunksOf(bytes: Buffer, sizes: readonly number[], plain = false) {
@@ -28,7 +28,7 @@ interface Outcome {
 
 async function readAll(
   body: AsyncIterable<Buffer | Uint8Array>,
-  limits: BodyLimits = LIMITS,
+  limits: RowLimits = LIMITS,
 ): Promise<Outcome> {
   const rows: unknown[] = [];
   try {
@@ -255,7 +255,7 @@ describe('Import rows: streaming JSON body reader', () => {
 
   it('refuses a body past the limit with the caller’s wording, counting every byte', async () => {
     const body = Buffer.from('{"data":[{"a":"é"}]}');
-    const limits = (maxBytes: number, limitText?: string) => ({ maxBytes, limitText });
+    const limits = (maxBytes: number, limitText?: string) => ({ maxBytes, limitText, maxColumns: 500 });
     assert.deepEqual(await readAll(chunksOf(body, [4]), limits(body.length, '512mb')), {
       rows: [{ a: 'é' }],
     });
@@ -278,6 +278,34 @@ describe('Import rows: streaming JSON body reader', () => {
     assert.equal(depth, 100_000);
     const broken = await read(`{"data":[{"cell":${deep(100_000).slice(1)}}]}`, [4096]);
     assert.equal(broken.error?.message, NOT_JSON_MESSAGE);
+  });
+
+  it('refuses a row longer than 16 MB or holding more values than its columns allow, before parsing it', async () => {
+    const row = (cells: string) => `{"data":[{"id":"a"},{"id":"b",${cells}}]}`;
+    const limit = 2 * LIMITS.maxColumns + 10_000;
+    const refused = (line: number) =>
+      `The row at line ${line} is longer than 16 MB or holds more than ${limit} values: a row has at most ${LIMITS.maxColumns} columns, each text or a number.`;
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',');
+    const cases: [string, string | undefined][] = [
+      [row(`"long":"${'x'.repeat(16 * 1024 * 1024)}"`), refused(3)],
+      [row(keys(limit / 2 + 1)), refused(3)],
+      [row(`"list":[${Array.from({ length: limit }, () => 1).join(',')}]`), refused(3)],
+      [
+        `{"other":"${'y'.repeat(16 * 1024 * 1024)}","data":[{"id":"a"}]}`,
+        'A value of the body outside "data" is longer than 16 MB or holds more than 11000 values.',
+      ],
+      // Just inside: a long cell, and as many values as allowed (a row that then fails one by one).
+      [row(`"long":"${'x'.repeat(15 * 1024 * 1024)}"`), undefined],
+      [row(keys(limit / 2 - 1)), undefined],
+    ];
+    for (const [body, message] of cases) {
+      const outcome = await read(body, [65_536]);
+      if (message === undefined) assert.equal(outcome.error, undefined);
+      else {
+        assert.deepEqual(outcome.error, { kind: 'invalid-input', message });
+        assert.ok(outcome.rows.length <= 1, 'the refused row is never yielded');
+      }
+    }
   });
 
   it('hands the event loop back while reading a large body delivered in one chunk', async () => {

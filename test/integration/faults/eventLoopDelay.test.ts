@@ -56,14 +56,51 @@ function hostileRows(): Record<string, unknown>[] {
   ];
 }
 
+interface Stall {
+  ms: number;
+  cpuMs: number;
+  phase: string;
+  endUs: number;
+}
+
+/**
+ * Each stall of this thread's event loop over 20 ms, with the CPU time the thread spent in it (the
+ * rest: the machine gave the core to another process) and what the test was doing. `endUs` is on the
+ * monotonic clock of `node --cpu-prof` profiles.
+ */
+function watchStalls(phase: () => string): Stall[] & { stop(): void } {
+  const stalls: Stall[] = [];
+  let last = performance.now();
+  let lastCpu = process.threadCpuUsage();
+  const sampler = setInterval(() => {
+    const now = performance.now();
+    const cpu = process.threadCpuUsage(lastCpu);
+    const ms = Math.round(now - last - 5);
+    if (ms > 20) {
+      const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+      stalls.push({ ms, cpuMs, phase: phase(), endUs: Number(process.hrtime.bigint() / 1000n) });
+    }
+    last = now;
+    lastCpu = process.threadCpuUsage();
+  }, 5);
+  return Object.assign(stalls, { stop: () => clearInterval(sampler) });
+}
+
 /**
  * A request through node:http, the body written as it is and the answer kept as bytes: fetch would
  * copy the body and the client's own decoding would count in the test process's measurement.
  */
-function request(base: string, method: string, path: string, token: string, body?: Buffer) {
+function request(
+  base: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: Buffer,
+  type = 'application/json',
+) {
   return new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { Authorization: `Bearer ${token}` };
-    if (body) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+    if (body) Object.assign(headers, { 'Content-Type': type, 'Content-Length': body.length });
     const req = http.request(`${base}${path}`, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -107,22 +144,7 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
 
     // What the test process was doing at each long delay: the service runs in it.
     let phase = 'idle';
-    // Each stall over 20 ms, with the CPU time this thread spent in it (the rest: the machine gave the
-    // core to another process). `endUs` is on the monotonic clock of `node --cpu-prof` profiles.
-    const stalls: { ms: number; cpuMs: number; phase: string; endUs: number }[] = [];
-    let last = performance.now();
-    let lastCpu = process.threadCpuUsage();
-    const sampler = setInterval(() => {
-      const now = performance.now();
-      const cpu = process.threadCpuUsage(lastCpu);
-      const ms = Math.round(now - last - 5);
-      if (ms > 20) {
-        const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-        stalls.push({ ms, cpuMs, phase, endUs: Number(process.hrtime.bigint() / 1000n) });
-      }
-      last = now;
-      lastCpu = process.threadCpuUsage();
-    }, 5);
+    const stalls = watchStalls(() => phase);
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
     let batchId: string;
@@ -157,7 +179,7 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
       failuresCsv = failures.body;
     } finally {
       histogram.disable();
-      clearInterval(sampler);
+      stalls.stop();
     }
 
     const worst = histogram.max / 1e6;
@@ -196,6 +218,79 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
     assert.ok(
       worstCpu < MAX_DELAY_MS,
       `the event loop computed for ${worstCpu} ms in one turn (wall-clock delay at worst ${worst.toFixed(1)} ms)`,
+    );
+  });
+
+  it(`refuses or checks hostile bodies without computing for ${MAX_DELAY_MS} ms in one turn`, async function () {
+    this.timeout(300_000);
+    const { app, admin } = suite;
+    const MB = 1024 * 1024;
+    const row = JSON.stringify(entranceRow());
+    const columns = Object.keys(entranceRow());
+    const csvLine = Object.values(entranceRow()).join(',');
+    const json = (rowText: string) => Buffer.from(`{"data":[${row},${rowText}]}`);
+    const manyKeys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
+    const bodies: [string, Buffer, string, number][] = [
+      ['JSON row of a million keys', json(manyKeys(1_000_000)), 'application/json', 400],
+      [
+        'JSON cell of five million numbers',
+        json(`{"list":[${'1,'.repeat(5_000_000)}1]}`),
+        'application/json',
+        400,
+      ],
+      ['JSON row of 20 MB', json(`{"long":"${'x'.repeat(20 * MB)}"}`), 'application/json', 400],
+      ['JSON cell of 15 MB', json(`{"id":"big","long":"${'x'.repeat(15 * MB)}"}`), 'application/json', 200],
+      [
+        'CSV header of a million columns',
+        Buffer.from(`${'c,'.repeat(1_000_000)}c\n${csvLine}\n`),
+        'text/csv',
+        400,
+      ],
+      [
+        'CSV row of a million cells',
+        Buffer.from(`${columns.join(',')}\n${csvLine}\n${'x,'.repeat(1_000_000)}x\n`),
+        'text/csv',
+        400,
+      ],
+      [
+        'CSV cell of 15 MB',
+        Buffer.from(`${columns.join(',')},long\n${csvLine},${'z'.repeat(15 * MB)}\n`),
+        'text/csv',
+        200,
+      ],
+    ];
+    let phase = 'idle';
+    const stalls = watchStalls(() => phase);
+    const answers: [string, number, string][] = [];
+    try {
+      for (const [name, body, type] of bodies) {
+        phase = name;
+        const res = await request(
+          app.url,
+          'POST',
+          '/api/v1/entrances/check-rows?summary=true',
+          admin.token,
+          body,
+          type,
+        );
+        answers.push([name, res.status, res.body.toString().slice(0, 200)]);
+      }
+    } finally {
+      stalls.stop();
+    }
+    const top = stalls.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5);
+    console.log(
+      `      longest stalls: ${top.map((s) => `${s.ms} ms, ${s.cpuMs} ms CPU (${s.phase})`).join(', ') || 'none over 20 ms'}`,
+    );
+    assert.deepEqual(
+      answers.map(([name, status]) => [name, status]),
+      bodies.map(([name, , , status]) => [name, status]),
+      JSON.stringify(answers),
+    );
+    const worstCpu = Math.max(0, ...stalls.map((stall) => stall.cpuMs));
+    assert.ok(
+      worstCpu < MAX_DELAY_MS,
+      `the event loop computed for ${worstCpu} ms in one turn: ${JSON.stringify(top)}`,
     );
   });
 });

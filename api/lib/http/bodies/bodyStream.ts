@@ -12,6 +12,15 @@ export interface BodyLimits {
   limitText?: string;
 }
 
+/** What a request's rows are held to while they are read, besides the body's size. */
+export interface RowLimits extends BodyLimits {
+  /** Named columns a row may have (IMPORT_MAX_COLUMNS). */
+  maxColumns: number;
+}
+
+/** Longest row: far above any real one (500 cells of 32 KB), and a bound on what one parse takes. */
+export const MAX_ROW_BYTES = 16 * 1024 * 1024;
+
 /** A byte is the same in Buffer and Uint8Array; the readers index both the same way. */
 export type BodyChunk = Buffer | Uint8Array;
 

@@ -27,7 +27,14 @@ import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { InvalidInputError } from '../../core/errors';
 import { tooManyColumnsMessage } from '../../pipeline/requestRows';
-import { type BodyChunk, type BodyLimits, bodyPieces, type NumberedRow, Pacer } from './bodyStream';
+import {
+  type BodyChunk,
+  bodyPieces,
+  MAX_ROW_BYTES,
+  type NumberedRow,
+  Pacer,
+  type RowLimits,
+} from './bodyStream';
 
 /** The encodings a CSV file may be sent in (SPEC 15), as a `charset` parameter of `text/csv` names them. */
 export const CSV_CHARSETS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
@@ -35,8 +42,10 @@ export type CsvCharset = (typeof CSV_CHARSETS)[number];
 
 export const EMPTY_FILE_MESSAGE = 'The CSV file is empty.';
 export const NO_ROWS_MESSAGE = 'The CSV file has a header but no rows.';
-/** Longest record: far above any real row (500 cells of 32 KB), and a bound on what one row holds. */
-export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+/** Longest record, in characters (see MAX_ROW_BYTES). */
+export const MAX_RECORD_CHARS = MAX_ROW_BYTES;
+/** Cells a header line may have per named column allowed, empty ones included. */
+const HEADER_CELLS_PER_COLUMN = 10;
 /** How much of the header line is read to choose the delimiter, should a header have no line end. */
 const SNIFF_BYTES = 1024 * 1024;
 
@@ -91,9 +100,18 @@ class DelimiterSniffer {
   }
 
   get delimiter(): string {
+    return DELIMITERS[this.best()];
+  }
+
+  /** Cells of the header line read so far, as the delimiter splits it. */
+  get cells(): number {
+    return this.counts[this.best()] + 1;
+  }
+
+  private best(): number {
     let best = 0;
     for (let i = 1; i < DELIMITERS.length; i++) if (this.counts[i] > this.counts[best]) best = i;
-    return DELIMITERS[best];
+    return best;
   }
 }
 
@@ -137,15 +155,16 @@ class RecordShaper {
 
   shape(cells: string[]): NumberedRow<CsvRow> | null {
     const line = this.nextLine;
+    const names = this.names;
+    // Before anything else reads the cells: a row of a million is refused at once.
+    if (names !== null && cells.length > names.length && !isBlank(cells)) {
+      throw unreadable(line, `the row has ${cells.length} cells but the header has ${names.length} columns.`);
+    }
     this.nextLine += 1 + lineBreaks(cells);
     if (isBlank(cells)) return null;
-    const names = this.names;
     if (names === null) {
       this.names = this.header(cells);
       return null;
-    }
-    if (cells.length > names.length) {
-      throw unreadable(line, `the row has ${cells.length} cells but the header has ${names.length} columns.`);
     }
     // Only the cells the record has: a missing cell is an empty one to every rule (columns.ts), and
     // filling them in would make a file of short lines under a wide header weigh its header per line.
@@ -248,11 +267,6 @@ async function* resumed(
   for (let piece = next; !piece.done; piece = await pieces.next()) yield piece.value;
 }
 
-export interface CsvLimits extends BodyLimits {
-  /** Named columns the header may have (IMPORT_MAX_COLUMNS): more is a 400 before any row is read. */
-  maxColumns: number;
-}
-
 /** The header line's pieces, read to choose the delimiter, then the rest of the body. */
 async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   try {
@@ -272,7 +286,7 @@ async function* replayed(head: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGen
  */
 export async function* readCsvRows(
   body: AsyncIterable<BodyChunk>,
-  limits: CsvLimits,
+  limits: RowLimits,
   charset: CsvCharset = 'utf-8',
 ): AsyncGenerator<NumberedRow<CsvRow>> {
   const pacer = new Pacer();
@@ -284,6 +298,15 @@ export async function* readCsvRows(
     if (sniffer.feed(next.value)) break;
   }
 
+  // Cells, named or not, a header may have: a header of a million is refused before it is parsed
+  // (that parse alone would hold the event loop), yet spreadsheets' trailing separators pass.
+  const maxCells = HEADER_CELLS_PER_COLUMN * limits.maxColumns;
+  if (sniffer.cells > maxCells) {
+    await pieces.return(undefined);
+    throw new InvalidInputError(
+      `The CSV header has ${sniffer.cells} columns or more; at most ${limits.maxColumns} named columns can be imported.`,
+    );
+  }
   const shaper = new RecordShaper(limits.maxColumns);
   const parser = parse({
     bom: true,

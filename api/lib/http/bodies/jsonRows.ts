@@ -19,11 +19,21 @@
  *   waits for the end of the body; rows are no longer yielded once it is certain;
  * - a second top-level "data" key (JSON.parse would silently keep the last) is refused: the rows
  *   of the first have already gone on, and guessing which list was meant could import the wrong one;
- * - more than `maxBytes` bytes → TooLargeError, unless a syntax error came first.
+ * - more than `maxBytes` bytes → TooLargeError, unless a syntax error came first;
+ * - a row (or any other value) longer than 16 MB, or holding more values than its columns allow
+ *   (a million keys, a cell that is a list of millions), is refused before it is parsed: one parse
+ *   of it would hold the event loop for a second.
  * The caller rolls back whatever rows were yielded before an error.
  */
 import { InvalidInputError } from '../../core/errors';
-import { type BodyChunk, type BodyLimits, bodyPieces, type NumberedRow, Pacer } from './bodyStream';
+import {
+  type BodyChunk,
+  bodyPieces,
+  MAX_ROW_BYTES,
+  type NumberedRow,
+  Pacer,
+  type RowLimits,
+} from './bodyStream';
 import {
   CLOSE_BRACE,
   CLOSE_BRACKET,
@@ -42,6 +52,9 @@ export const REPEATED_DATA_MESSAGE =
   'Request body has more than one "data" key. Send all rows in one "data" array.';
 
 type JsonRow = Record<string, unknown>;
+
+/** Values a row may hold beyond two per column: cells that are lists or objects fail one by one. */
+const NESTED_VALUES_ALLOWED = 10_000;
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -87,6 +100,12 @@ class JsonRowScanner {
   private dataSeen = false;
   /** The "valid JSON, wrong shape" answer, given once the rest of the body is known to be JSON. */
   private problem: string | null = null;
+  /** Members and elements a value may hold, at any depth: a row's columns, and some to spare. */
+  private readonly maxTokens: number;
+
+  constructor(private readonly maxColumns: number) {
+    this.maxTokens = 2 * maxColumns + NESTED_VALUES_ALLOWED;
+  }
 
   /** Scans one piece of the body, appending the rows it completes. */
   scan(input: Buffer, rows: JsonRow[]): void {
@@ -229,6 +248,8 @@ class JsonRowScanner {
   /** Goes on with the value being cut out; returns where it ended, or the end of the piece. */
   private capture(buf: Buffer, i: number, rows: JsonRow[]): number {
     const next = this.cutter.cut(buf, i);
+    // Before JSON.parse sees it: what one parse builds, and so how long it holds the event loop.
+    if (this.cutter.size > MAX_ROW_BYTES || this.cutter.tokens > this.maxTokens) throw this.tooLarge();
     const text = this.cutter.text;
     if (text !== null) {
       this.cutter.text = null;
@@ -236,6 +257,15 @@ class JsonRowScanner {
       this.complete(text, rows);
     }
     return next;
+  }
+
+  private tooLarge(): InvalidInputError {
+    const size = `longer than ${MAX_ROW_BYTES / 1024 / 1024} MB or holds more than ${this.maxTokens} values`;
+    return new InvalidInputError(
+      this.role === 'row'
+        ? `The row at line ${this.elements + 2} is ${size}: a row has at most ${this.maxColumns} columns, each text or a number.`
+        : `A value of the body outside "data" is ${size}.`,
+    );
   }
 
   private complete(text: string, rows: JsonRow[]): void {
@@ -262,10 +292,10 @@ class JsonRowScanner {
  */
 export async function* readJsonRows(
   body: AsyncIterable<BodyChunk>,
-  limits: BodyLimits,
+  limits: RowLimits,
 ): AsyncGenerator<NumberedRow> {
   const pacer = new Pacer();
-  const scanner = new JsonRowScanner();
+  const scanner = new JsonRowScanner(limits.maxColumns);
   const rows: JsonRow[] = [];
   let index = 0;
   for await (const piece of bodyPieces(body, limits, pacer)) {

@@ -25,6 +25,10 @@ export function isWhitespace(byte: number): boolean {
 export class ValueCutter {
   /** The value's text once `cut` has found its end; null while it is incomplete. */
   text: string | null = null;
+  /** Bytes of the value scanned so far. */
+  size = 0;
+  /** Members and elements of the value scanned so far, at any depth (its commas and colons). */
+  tokens = 0;
   /** The value's bytes from earlier chunks. */
   private parts: Buffer[] = [];
   private start = 0;
@@ -38,6 +42,8 @@ export class ValueCutter {
     this.text = null;
     this.parts = [];
     this.start = i;
+    this.size = 0;
+    this.tokens = 0;
     this.escaped = false;
     // A string or a container ends at its closing byte; anything else (a number, a literal or
     // garbage) just before the next byte that may follow a value: JSON.parse judges what it holds.
@@ -53,11 +59,12 @@ export class ValueCutter {
   }
 
   /**
-   * Scans from `i`: returns the index just past the value, with `text` set, or the end of the
+   * Scans from `from`: returns the index just past the value, with `text` set, or the end of the
    * chunk, whose bytes are kept for the next one.
    */
-  cut(buf: Buffer, i: number): number {
+  cut(buf: Buffer, from: number): number {
     const end = buf.length;
+    let i = from;
     let done = false;
     if (this.scalar) {
       for (; i < end; i++) {
@@ -69,7 +76,7 @@ export class ValueCutter {
       }
     } else {
       // Locals, not fields, in this loop.
-      let { depth, inString, escaped } = this;
+      let { depth, inString, escaped, tokens } = this;
       for (; i < end; i++) {
         const byte = buf[i];
         if (inString) {
@@ -84,6 +91,7 @@ export class ValueCutter {
             }
           }
         } else if (byte === QUOTE) inString = true;
+        else if (byte === COMMA || byte === COLON) tokens++;
         else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
         else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
           // Brackets of either kind count alike: a mismatch is JSON.parse's to find.
@@ -97,7 +105,9 @@ export class ValueCutter {
       this.depth = depth;
       this.inString = inString;
       this.escaped = escaped;
+      this.tokens = tokens;
     }
+    this.size += i - from;
     if (!done) {
       this.parts.push(buf.subarray(this.start, end));
       this.start = 0;
