@@ -4,6 +4,7 @@ import vm from 'node:vm';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { isDomainError } from '../../api/lib/core/errors';
+import type { RowLimits } from '../../api/lib/http/bodies/bodyStream';
 import {
   type CsvCharset,
   EMPTY_FILE_MESSAGE,
@@ -11,7 +12,6 @@ import {
   NO_ROWS_MESSAGE,
   readCsvRows,
 } from '../../api/lib/http/bodies/csvRows';
-import type { RowLimits } from '../../api/lib/http/bodies/bodyStream';
 import { encodeWindows1252 } from '../support/windows1252';
 
 const LIMITS: RowLimits = { maxBytes: 1 << 30, limitText: '1gb', maxColumns: 10_000 };
