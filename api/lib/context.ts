@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { LoginLimiter } from './auth/loginLimiter';
 import type { Settings } from './core/settings';
+import type { Slots } from './core/slots';
 import type { BatchWatch } from './db/batchWatch';
 import type { EventStreams } from './http/eventStream';
 import type { JobQueue } from './pipeline/ports';
@@ -23,6 +24,8 @@ export interface ServiceContext {
   storage: ReportStorage;
   /** Live progress (GET /api/v1/jobs/:batchId/events), in a process that serves HTTP. */
   liveProgress: LiveProgress | null;
+  /** Imports being staged (IMPORT_MAX_UPLOADS): each holds a pooled connection while its client sends. */
+  uploads: Slots;
 }
 
 /** The batch watch (one LISTEN connection per process) and the streams that follow it. */

@@ -14,12 +14,13 @@ import { ensureDevelopmentAdmin } from './auth/users';
 import { setServiceContext } from './context';
 import { ConfigurationError, coerceError } from './core/errors';
 import { createLogger, setLogLevel } from './core/log';
+import { Slots } from './core/slots';
 import type { Settings } from './core/settings';
 import { startBatchWatch } from './db/batchWatch';
 import { startEmbeddedPostgres } from './db/embeddedPostgres';
 import { migrateDatabase } from './db/migrate';
 import { createPool, withTransaction } from './db/pool';
-import { answerClientErrorsAsJson } from './http/clientErrors';
+import { answerClientErrorsAsJson, limitClientTimes } from './http/clientErrors';
 import { createEventStreams } from './http/eventStream';
 import { jobStatusPath } from './http/paths';
 import { createMailer, type Mailer } from './notifications/mailer';
@@ -169,6 +170,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       loginLimiter,
       storage,
       liveProgress,
+      uploads: new Slots(settings.import.maxConcurrentUploads),
     });
 
     if (settings.queue.workers) {
@@ -215,6 +217,9 @@ async function liftSails(settings: Settings, databaseUrl: string): Promise<Sails
     ),
   );
   const server = app.hooks.http?.server;
-  if (server) answerClientErrorsAsJson(server);
+  if (server) {
+    answerClientErrorsAsJson(server);
+    limitClientTimes(server, settings.idleTimeoutSeconds);
+  }
   return app;
 }

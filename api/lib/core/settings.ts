@@ -25,6 +25,8 @@ export interface Settings {
     /** Most distinct column names in one request. */
     maxColumns: number;
     maxBodyBytes: string;
+    /** Uploads staged at once by this process; one more is answered 503. */
+    maxConcurrentUploads: number;
     /** Days an ended batch's staged row data is kept. */
     retentionDays: number;
   };
@@ -75,6 +77,11 @@ export interface Settings {
   };
   /** Read the client's address from X-Forwarded-For (behind a reverse proxy only). */
   trustProxy: boolean;
+  /**
+   * Seconds a connection may send and receive nothing before it is closed (a stalled upload frees
+   * its database connection); more than a live progress stream's heartbeat.
+   */
+  idleTimeoutSeconds: number;
   /** Origins allowed to call the API from a browser (a front end served elsewhere). */
   corsOrigins: string[];
   logLevel: string;
@@ -227,6 +234,7 @@ function isDevelopment(env: Env): boolean {
 
 export function readSettings(env: Env = process.env): Settings {
   const port = integer(env, 'PORT', 1337, 1, 65_535);
+  const poolSize = integer(env, 'DB_POOL_SIZE', 10, 2, 500);
   return {
     production: !isDevelopment(env),
     port,
@@ -236,7 +244,7 @@ export function readSettings(env: Env = process.env): Settings {
       dataDir: text(env, 'EMBEDDED_PG_DIR') ?? '.data/postgres',
       port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65_535),
     },
-    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 2, 500),
+    dbPoolSize: poolSize,
     tokenSalt: text(env, 'TOKEN_SALT'),
     tokenLifetime: duration(env, 'TOKEN_LIFETIME', '12h', 60, 30 * 86_400),
     login: {
@@ -249,6 +257,9 @@ export function readSettings(env: Env = process.env): Settings {
       maxRows: integer(env, 'IMPORT_MAX_ROWS', 1_000_000, 1, 10_000_000),
       maxColumns: integer(env, 'IMPORT_MAX_COLUMNS', 500, 1, 10_000),
       maxBodyBytes: bodySize(env, 'IMPORT_MAX_BODY', '512mb'),
+      // An upload holds a pooled connection while its client sends: half the pool at most, so reads,
+      // logins and chunk workers always find one.
+      maxConcurrentUploads: integer(env, 'IMPORT_MAX_UPLOADS', Math.max(1, Math.floor(poolSize / 2)), 1, poolSize - 1),
       retentionDays: integer(env, 'IMPORT_RETENTION_DAYS', 30, 1, 36_500),
     },
     queue: {
@@ -288,6 +299,7 @@ export function readSettings(env: Env = process.env): Settings {
       maxStreams: integer(env, 'EVENTS_MAX_STREAMS', 1000, 1, 100_000),
     },
     trustProxy: flag(env, 'TRUST_PROXY', false),
+    idleTimeoutSeconds: integer(env, 'HTTP_IDLE_TIMEOUT', 120, 40, 3600),
     corsOrigins: (text(env, 'CORS_ORIGINS') ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -16,8 +16,16 @@ export interface ExecuteSql {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/** How long a request waits for a pooled connection before it is told the database is busy. */
+const CONNECTION_WAIT_MS = 30_000;
+
 export function createPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'cave-import' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: 'cave-import',
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
+  });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   return pool;
@@ -94,7 +102,7 @@ const CONNECTION_ERROR_CODES = new Set([
   'EAI_AGAIN',
 ]);
 const CONNECTION_ERROR_MESSAGE =
-  /^(Connection terminated|Client has encountered a connection error|terminating connection)/;
+  /^(Connection terminated|Client has encountered a connection error|terminating connection|timeout exceeded when trying to connect)/;
 
 /**
  * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a

@@ -12,6 +12,19 @@ const ANSWERS: Record<string, [status: number, reason: string, message: string]>
 };
 const MALFORMED: [number, string, string] = [400, 'Bad Request', 'The request is not valid HTTP.'];
 
+/** Time to receive a whole request: a 512 MB upload over a slow link, not Node's 5 minutes. */
+const REQUEST_MS = 3_600_000;
+
+/**
+ * Time limits on clients: an upload that stops sending frees its database connection once the idle
+ * time has passed (its transaction rolls back), while one that keeps sending may take an hour. Live
+ * progress streams send a heartbeat at least every 30 s, so they are never idle that long.
+ */
+export function limitClientTimes(server: Server, idleSeconds: number): void {
+  server.setTimeout(idleSeconds * 1000);
+  server.requestTimeout = REQUEST_MS;
+}
+
 /** Answers parser errors as JSON; a socket already closing or mid-response is just destroyed. */
 export function answerClientErrorsAsJson(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {

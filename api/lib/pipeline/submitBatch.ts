@@ -6,8 +6,15 @@
  */
 import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { ConflictError, EnqueueFailedError, isDomainError, QueueUnavailableError } from '../core/errors';
+import {
+  ConflictError,
+  EnqueueFailedError,
+  isDomainError,
+  QueueUnavailableError,
+  UnavailableError,
+} from '../core/errors';
 import { createLogger } from '../core/log';
+import type { Slots } from '../core/slots';
 import { QUEUES } from '../core/types';
 import { withTransaction } from '../db/pool';
 import { findBatch, insertBatch } from '../db/sql/batches';
@@ -38,6 +45,8 @@ export interface SubmitDependencies {
   queue: JobQueue;
   chunkSize: number;
   limits: ImportLimits;
+  /** Staging holds a pooled connection for as long as the rows arrive: one slot per upload. */
+  uploads: Slots;
 }
 
 export interface AcceptedBatch {
@@ -66,7 +75,11 @@ const SUBMIT_MESSAGES = Object.freeze({
   enqueueFailed: 'Failed to enqueue import batch.',
   keyReused:
     'This Idempotency-Key was used in the last 24 hours for another request body. Use a new key for a new import.',
+  tooManyUploads:
+    'This server is receiving as many imports as it can right now. Try again in a minute; nothing of this request was kept.',
 });
+
+const UPLOAD_RETRY_AFTER_SECONDS = 30;
 
 /**
  * A 64-bit hash of a row's import key: rows sharing a key share it, so they share a chunk. Two keys
@@ -110,6 +123,21 @@ export async function submitBatch(
   idempotency?: Idempotency,
 ): Promise<AcceptedBatch> {
   if (!(await deps.queue.isAvailable())) throw new QueueUnavailableError(SUBMIT_MESSAGES.queueUnavailable);
+  const release = deps.uploads.tryTake();
+  if (!release) throw new UnavailableError(SUBMIT_MESSAGES.tooManyUploads, UPLOAD_RETRY_AFTER_SECONDS);
+  try {
+    return await stageBatch(deps, initiatorId, requestRows, idempotency);
+  } finally {
+    release();
+  }
+}
+
+async function stageBatch(
+  deps: SubmitDependencies,
+  initiatorId: number,
+  requestRows: AsyncIterable<NumberedRow>,
+  idempotency?: Idempotency,
+): Promise<AcceptedBatch> {
   const batchId = randomUUID();
   const started = Date.now();
   const shape: RequestShape = { rows: 0, columns: [] };

@@ -14,7 +14,7 @@ import { acceptedForKey, submitBatch } from '../../../lib/pipeline/submitBatch';
  */
 export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
-  const { pool, queue, settings } = serviceContext();
+  const { pool, queue, settings, uploads } = serviceContext();
   const { maxBodyBytes, chunkSize } = settings.import;
   const key = idempotencyKeyOf(req.headers);
   const earlier = key
@@ -24,7 +24,7 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   const { replayed, ...accepted } =
     earlier ??
     (await submitBatch(
-      { pool, queue, chunkSize, limits: settings.import },
+      { pool, queue, chunkSize, limits: settings.import, uploads },
       req.user.id,
       readRequestRows(request, settings.import),
       idempotency,
