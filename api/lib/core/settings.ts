@@ -259,7 +259,13 @@ export function readSettings(env: Env = process.env): Settings {
       maxBodyBytes: bodySize(env, 'IMPORT_MAX_BODY', '512mb'),
       // An upload holds a pooled connection while its client sends: half the pool at most, so reads,
       // logins and chunk workers always find one.
-      maxConcurrentUploads: integer(env, 'IMPORT_MAX_UPLOADS', Math.max(1, Math.floor(poolSize / 2)), 1, poolSize - 1),
+      maxConcurrentUploads: integer(
+        env,
+        'IMPORT_MAX_UPLOADS',
+        Math.max(1, Math.floor(poolSize / 2)),
+        1,
+        poolSize - 1,
+      ),
       retentionDays: integer(env, 'IMPORT_RETENTION_DAYS', 30, 1, 36_500),
     },
     queue: {
