@@ -4,7 +4,7 @@
  * a slice of rows per statement, so no transaction holds a million rows.
  */
 import type { Queryable } from '../db/pool';
-import { findBatchesPastRetention, recordRowsDeleted } from '../db/sql/batches';
+import { claimRowsForDeletion, findBatchesPastRetention } from '../db/sql/batches';
 import { deleteStagedRows } from '../db/sql/batchRows';
 
 const BATCHES_PER_RUN = 100;
@@ -16,12 +16,15 @@ export async function pruneStagedRows(
 ): Promise<{ batches: number; rows: number }> {
   const batches = await findBatchesPastRetention(db, retentionDays, BATCHES_PER_RUN);
   let rows = 0;
+  let pruned = 0;
   for (const batchId of batches) {
+    // Claimed first, so a rebuild of its reports can never start on rows half deleted.
+    if (!(await claimRowsForDeletion(db, batchId))) continue;
+    pruned++;
     for (let deleted = -1; deleted !== 0; ) {
       deleted = await deleteStagedRows(db, batchId, ROWS_PER_STATEMENT);
       rows += deleted;
     }
-    await recordRowsDeleted(db, batchId);
   }
-  return { batches: batches.length, rows };
+  return { batches: pruned, rows };
 }

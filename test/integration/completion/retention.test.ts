@@ -45,4 +45,32 @@ describe('Batch completion: retention of staged rows', () => {
     );
     assert.ok(rows_deleted_at);
   });
+
+  it('claims a batch before deleting its rows, finishes a deletion a run left half done, and skips a batch reopened first', async () => {
+    const pool = suite.app.service.pool;
+    const { retentionDays } = suite.app.settings.import;
+    const half = await importAndWait(suite.app, suite.admin, [entranceRow(), entranceRow()]);
+    const reopened = await importAndWait(suite.app, suite.admin, [entranceRow()]);
+    await suite.app.query(
+      `UPDATE t_job_batch SET completed_at = now() - interval '40 days' WHERE id = ANY($1::uuid[])`,
+      [[half.batchId, reopened.batchId]],
+    );
+    // A run claimed `half` (whose report step failed) and stopped before deleting; a rebuild
+    // reopened `reopened` (no end yet).
+    await suite.app.query(`UPDATE t_job_batch SET rows_deleted_at = now(), status = 'failed' WHERE id = $1`, [
+      half.batchId,
+    ]);
+    await suite.app.query(`UPDATE t_job_batch SET completed_at = NULL WHERE id = $1`, [reopened.batchId]);
+    assert.deepEqual(await pruneStagedRows(pool, retentionDays), { batches: 1, rows: 2 });
+    const staged = await suite.app.query(
+      'SELECT id_job_batch, count(*)::int AS n FROM t_job_batch_row WHERE id_job_batch = ANY($1::uuid[]) GROUP BY 1',
+      [[half.batchId, reopened.batchId]],
+    );
+    assert.deepEqual(staged, [{ id_job_batch: reopened.batchId, n: 1 }]);
+    const rebuilt = await suite.app
+      .http()
+      .post(`/api/v1/jobs/${half.batchId}/reports`)
+      .set('Authorization', `Bearer ${suite.admin.token}`);
+    assert.equal(rebuilt.status, 409, 'no reports are rebuilt from deleted rows');
+  });
 });

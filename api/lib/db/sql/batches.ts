@@ -268,22 +268,37 @@ export async function recordEmailState(
   );
 }
 
-/** Ended batches, ended more than `afterDays` days ago, whose staged rows still hold their data. */
+/**
+ * Ended batches, ended more than `afterDays` days ago, whose staged rows still hold their data: not
+ * yet claimed for deletion, or claimed by a run that stopped before deleting them all.
+ */
 export async function findBatchesPastRetention(
   db: Queryable,
   afterDays: number,
   limit: number,
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM t_job_batch
-      WHERE completed_at IS NOT NULL AND rows_deleted_at IS NULL
-        AND completed_at < now() - make_interval(days => $1)
-      ORDER BY completed_at LIMIT $2`,
+    `SELECT b.id FROM t_job_batch b
+      WHERE b.completed_at IS NOT NULL AND b.completed_at < now() - make_interval(days => $1)
+        AND (b.rows_deleted_at IS NULL
+             OR EXISTS (SELECT 1 FROM t_job_batch_row r WHERE r.id_job_batch = b.id))
+      ORDER BY b.completed_at LIMIT $2`,
     [afterDays, limit],
   );
   return rows.map((row) => row.id);
 }
 
-export async function recordRowsDeleted(db: Queryable, batchId: string): Promise<void> {
-  await db.query('UPDATE t_job_batch SET rows_deleted_at = now() WHERE id = $1', [batchId]);
+/**
+ * Records, before any row is deleted, that a batch's staged rows are going: from then on nothing
+ * rebuilds its reports from them (reopenForReports). False when the batch is no longer ended (a
+ * rebuild reopened it first).
+ */
+export async function claimRowsForDeletion(db: Queryable, batchId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE t_job_batch SET rows_deleted_at = COALESCE(rows_deleted_at, now())
+      WHERE id = $1 AND completed_at IS NOT NULL
+      RETURNING id`,
+    [batchId],
+  );
+  return rows.length === 1;
 }
