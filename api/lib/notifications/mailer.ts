@@ -14,9 +14,9 @@ export interface Mailer {
 const log = createLogger('mail');
 
 /**
- * Bounds on one SMTP exchange (nodemailer waits up to an hour on a silent socket by default): a slow
- * or dead server fails the attempt in minutes, well inside the email job's expiry and the claim of
- * pipeline/sendCompletionEmail.ts, so a retry never overlaps an attempt still talking to the server.
+ * Bounds on one SMTP exchange (nodemailer waits up to an hour on a silent socket by default): a dead
+ * server fails the attempt in minutes. A slow one that keeps answering may hold it longer; the claim
+ * of pipeline/sendCompletionEmail.ts, refreshed meanwhile, keeps a retry from sending it again.
  */
 const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 

@@ -6,7 +6,7 @@
 import { coerceError } from '../core/errors';
 import { isFinalStatus } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { claimEmail, findBatch, recordEmailState } from '../db/sql/batches';
+import { claimEmail, findBatch, recordEmailState, refreshEmailClaim } from '../db/sql/batches';
 import { findCaverContact } from '../db/sql/cavers';
 import { localeFor, renderCompletionEmail } from '../notifications/emailTemplates';
 import type { Mailer } from '../notifications/mailer';
@@ -20,6 +20,8 @@ export interface EmailDependencies {
   storage: ReportStorage;
   /** The absolute URL of a batch's status, for the email's link. */
   jobUrl(batchId: string): string;
+  /** When a claim is stale and how often the attempt sending refreshes it (tests shorten both). */
+  claim?: { staleSeconds: number; refreshMs: number };
 }
 
 /**
@@ -30,17 +32,28 @@ export interface EmailDependencies {
  */
 export type EmailOutcome = 'sent' | 'opted-out' | 'nobody' | 'undeliverable' | 'already';
 
-/** A claim older than this belonged to an attempt that died: longer than any SMTP exchange lasts. */
+/**
+ * A claim not refreshed for this long belonged to an attempt that died: the attempt sending refreshes
+ * it every EMAIL_CLAIM_REFRESH_MS, however long a slow server keeps it talking.
+ */
 export const EMAIL_CLAIM_STALE_SECONDS = 300;
+const EMAIL_CLAIM_REFRESH_MS = 60_000;
 
 /**
- * Sends the email at most once: the batch row is claimed first, so two attempts (a retry racing a
- * slow one, the recovery sweep racing the queue) never both send; the outcome is recorded after.
+ * Sends the email at most once: the batch row is claimed first (and the claim kept fresh while the
+ * server is slow), so two attempts (a retry racing a slow one, the recovery sweep racing the queue)
+ * never both send; the outcome is recorded after.
  * A transient failure gives the claim back and throws, for the queue to retry.
  */
 export async function sendCompletionEmail(deps: EmailDependencies, batchId: string): Promise<EmailOutcome> {
-  if (!(await claimEmail(deps.db, batchId, EMAIL_CLAIM_STALE_SECONDS))) return 'already';
+  const claim = deps.claim ?? { staleSeconds: EMAIL_CLAIM_STALE_SECONDS, refreshMs: EMAIL_CLAIM_REFRESH_MS };
+  if (!(await claimEmail(deps.db, batchId, claim.staleSeconds))) return 'already';
   let outcome: EmailOutcome;
+  // A server trickling its answers past the claim's staleness would otherwise let a retry (the job
+  // expired meanwhile) claim the email again and send it a second time.
+  const keepClaim = setInterval(() => {
+    refreshEmailClaim(deps.db, batchId).catch(() => {});
+  }, claim.refreshMs);
   try {
     outcome = await deliver(deps, batchId);
   } catch (error) {
@@ -50,6 +63,8 @@ export async function sendCompletionEmail(deps: EmailDependencies, batchId: stri
     }
     await recordEmailState(deps.db, batchId, 'undeliverable', coerceError(error).message);
     return 'undeliverable';
+  } finally {
+    clearInterval(keepClaim);
   }
   await recordEmailState(deps.db, batchId, outcome === 'sent' ? 'sent' : 'skipped');
   return outcome;

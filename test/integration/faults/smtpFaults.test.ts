@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { QUEUES } from '../../../api/lib/core/types';
+import { createMailer } from '../../../api/lib/notifications/mailer';
 import { recoverStalledBatches } from '../../../api/lib/pipeline/recoverBatches';
+import { sendCompletionEmail } from '../../../api/lib/pipeline/sendCompletionEmail';
+import { createReportStorage } from '../../../api/lib/storage';
 import { until } from '../../support/cluster';
 import { importAndWait } from '../../support/imports';
 import { entranceRow } from '../../support/rows';
 import { type Inbox, startSmtpServer } from '../../support/smtp';
-import { type TestUser, useTestService } from '../../support/testService';
+import { TEST_SALT, type TestUser, useTestService } from '../../support/testService';
 
 describe('Faults: an SMTP server down past the email retries, and a slow one', () => {
   let inbox: Inbox;
@@ -98,6 +101,33 @@ describe('Faults: an SMTP server down past the email retries, and a slow one', (
       await new Promise((resolve) => setTimeout(resolve, 5000));
       assert.equal((await sweep()).emails, 0);
       assert.equal(mailsTo(user).length, 1, 'exactly one email');
+    } finally {
+      inbox.delayAnswers(0);
+    }
+  });
+
+  it('keeps its claim fresh while a slow server holds the attempt, so a retry past the staleness sends nothing', async function () {
+    this.timeout(60_000);
+    const user = await suite.app.createUser({ group: 'Administrator' });
+    const status = await importAndWait(suite.app, user, [entranceRow()]);
+    await until(async () => (await emailState(status.batchId)) === 'sent', 20_000, 'the first email');
+    // The email to send again, through a server that sits 4 s on each answer, with a claim stale
+    // after 1 s unless refreshed every 200 ms: a second attempt 2 s in must find it taken.
+    await suite.app.query('UPDATE t_job_batch SET email_state = NULL WHERE id = $1', [status.batchId]);
+    inbox.delayAnswers(4000);
+    try {
+      const deps = {
+        db: suite.app.service.pool,
+        mailer: createMailer({ smtpUrl: inbox.url, from: 'test@example.org' }),
+        storage: createReportStorage(suite.app.settings, TEST_SALT),
+        jobUrl: (batchId: string) => `${suite.app.url}/api/v1/jobs/${batchId}`,
+        claim: { staleSeconds: 1, refreshMs: 200 },
+      };
+      const first = sendCompletionEmail(deps, status.batchId);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal(await sendCompletionEmail(deps, status.batchId), 'already');
+      assert.equal(await first, 'sent');
+      assert.equal(mailsTo(user).length, 2, 'the first email, then exactly one more');
     } finally {
       inbox.delayAnswers(0);
     }

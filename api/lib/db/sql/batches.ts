@@ -254,6 +254,13 @@ export async function claimEmail(db: Queryable, batchId: string, staleSeconds: n
   return rows.length === 1;
 }
 
+/** Keeps a claim on an email fresh while its attempt is still talking to the mail server. */
+export async function refreshEmailClaim(db: Queryable, batchId: string): Promise<void> {
+  await db.query(`UPDATE t_job_batch SET email_state_at = now() WHERE id = $1 AND email_state = 'sending'`, [
+    batchId,
+  ]);
+}
+
 /** Records what became of a claimed email; `null` gives the claim back for a later attempt. */
 export async function recordEmailState(
   db: Queryable,
