@@ -12,7 +12,7 @@ import {
   type ReportUrls,
 } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { type FinishedRow, lastOutcomeLine, readOutcomeWindow } from '../db/sql/batchRows';
+import { type FinishedRow, lastOutcomeLine, nextOutcomeLine, readOutcomeWindow } from '../db/sql/batchRows';
 import { COLUMNS } from '../rows/columns';
 import type { ReportStorage } from '../storage';
 
@@ -90,10 +90,22 @@ export function neutraliseFormula(value: unknown): string {
   return text;
 }
 
+/**
+ * A report's rows in line order, a window of lines at a time. An empty window jumps to the next line
+ * of that outcome: line numbers can be sparse (a file's blank lines, its cells' line breaks, or a
+ * report of few rows), and windows of nothing would otherwise be read across the whole file.
+ */
 async function* rowsOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
   const last = await lastOutcomeLine(db, batchId);
-  for (let after = 0; after < last; after += WINDOW_LINES) {
-    yield* await readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
+  for (let after = 0; after < last; ) {
+    const rows = await readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
+    yield* rows;
+    after += WINDOW_LINES;
+    if (rows.length === 0 && after < last) {
+      const next = await nextOutcomeLine(db, batchId, outcome, after);
+      if (next === null) return;
+      after = next - 1;
+    }
   }
 }
 

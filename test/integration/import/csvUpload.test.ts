@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { stringify } from 'csv-stringify/sync';
 import { QUEUES } from '../../../api/lib/core/types';
 import { outcomesOf } from '../../support/imports';
+import { download } from '../../support/reports';
 import { entranceRow } from '../../support/rows';
 import { type TestService, useTestService } from '../../support/testService';
 import { encodeWindows1252 } from '../../support/windows1252';
@@ -70,6 +71,42 @@ describe('Import rows: a CSV file as the body (text/csv)', () => {
       status.batchId,
     ]);
     assert.equal(columns[0], 'id', 'the byte-order mark is not part of the first column');
+  });
+
+  it('reports rows far apart in the file: lines past thousands of blank ones, each in its report', async () => {
+    const [first, failing, last] = [entranceRow(), entranceRow({ 'w3geo:latitude': '123' }), entranceRow()];
+    const text = csvOf([first, failing, last]).split('\n');
+    // Header, first row, 30,000 blank lines, the failing row, 12,000 more, the last row.
+    const file = [
+      text[0],
+      text[1],
+      ...Array(30_000).fill(''),
+      text[2],
+      ...Array(12_000).fill(''),
+      text[3],
+      '',
+    ].join('\n');
+    const res = await upload(IMPORT, file);
+    assert.equal(res.status, 202, res.text);
+    const status = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
+    assert.deepEqual(
+      (await outcomesOf(suite.app, status.batchId)).map((o) => [o.line, o.outcome]),
+      [
+        [2, 'success'],
+        [30_003, 'failure'],
+        [42_004, 'success'],
+      ],
+    );
+    const urls = status.result!.reportUrls;
+    const column = async (url: string, ...names: string[]) => {
+      const [header, ...rows] = (await download(url)).rows;
+      return rows.map((row) => names.map((name) => row[header.indexOf(name)]));
+    };
+    assert.deepEqual(await column(urls.success!, 'line', 'name'), [
+      ['2', first['rdfs:label']],
+      ['42004', last['rdfs:label']],
+    ]);
+    assert.deepEqual(await column(urls.failures!, 'line', 'id'), [['30003', failing.id]]);
   });
 
   it('answers 400 with the line for a malformed file, a file with only a header, and creates nothing', async () => {

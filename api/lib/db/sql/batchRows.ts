@@ -264,6 +264,20 @@ export async function readOutcomeWindow(
   return rows;
 }
 
+/** The first line after `afterLine` with this outcome, or null when there is none. */
+export async function nextOutcomeLine(
+  db: Queryable,
+  batchId: string,
+  outcome: OutcomeKind,
+  afterLine: number,
+): Promise<number | null> {
+  const { rows } = await db.query<{ line: number | null }>(
+    'SELECT min(line) AS line FROM t_job_batch_outcome WHERE id_job_batch = $1 AND outcome = $2 AND line > $3',
+    [batchId, outcome, afterLine],
+  );
+  return rows[0].line;
+}
+
 /** The last line of a batch that has an outcome (0 for none): where its reports end. */
 export async function lastOutcomeLine(db: Queryable, batchId: string): Promise<number> {
   const { rows } = await db.query<{ line: number | null }>(
