@@ -27,16 +27,28 @@ export interface RequestLimits {
   maxColumns: number;
 }
 
-export function readRequestRows(req: StreamingRequest, settings: RequestLimits): AsyncIterable<NumberedRow> {
-  const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
+/** What an import body is, by its Content-Type: JSON rows, or a CSV file in a charset. */
+export type BodyFormat = { kind: 'json' } | { kind: 'csv'; charset: CsvCharset };
+
+/**
+ * The body's format, from its headers alone: a type or charset the service cannot read is a 415
+ * before any other answer that would need the body (an Idempotency-Key's 409 included).
+ */
+export function bodyFormatOf(headers: StreamingRequest['headers']): BodyFormat {
+  const [type, ...parameters] = String(headers['content-type'] ?? '').split(';');
   const mediaType = type.trim().toLowerCase();
-  const maxBody = settings.maxBodyBytes;
-  const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody, maxColumns: settings.maxColumns };
-  if (mediaType === 'text/csv') return readCsvRows(req, limits, csvCharset(parameters));
-  if (mediaType === 'application/json' || mediaType === '') return readJsonRows(req, limits);
+  if (mediaType === 'text/csv') return { kind: 'csv', charset: csvCharset(parameters) };
+  if (mediaType === 'application/json' || mediaType === '') return { kind: 'json' };
   throw new UnsupportedMediaTypeError(
     'Send the rows as JSON ({ "data": [...] }, application/json) or as a CSV file (text/csv).',
   );
+}
+
+export function readRequestRows(req: StreamingRequest, settings: RequestLimits): AsyncIterable<NumberedRow> {
+  const format = bodyFormatOf(req.headers);
+  const maxBody = settings.maxBodyBytes;
+  const limits = { maxBytes: parseBodySize(maxBody), limitText: maxBody, maxColumns: settings.maxColumns };
+  return format.kind === 'csv' ? readCsvRows(req, limits, format.charset) : readJsonRows(req, limits);
 }
 
 /**

@@ -173,6 +173,18 @@ describe('Batch control: Idempotency-Key on import-rows', () => {
     assert.equal(await batches(), before);
   });
 
+  it('answers 415 for a body it cannot read before telling a used key apart (409)', async () => {
+    const body = jsonOf([entranceRow()]);
+    const key = randomUUID();
+    assert.equal((await post(suite.admin, body, key)).status, 202);
+    const before = await batches();
+    for (const type of ['text/plain', 'text/csv; charset=latin-9']) {
+      const res = await post(suite.admin, body, key, type);
+      assert.equal(res.status, 415, `${type}: ${res.text}`);
+    }
+    assert.equal(await batches(), before);
+  });
+
   it('does not let a request that failed its checks hold the key', async () => {
     const key = randomUUID();
     const bad = await post(suite.admin, JSON.stringify({ data: [] }), key);

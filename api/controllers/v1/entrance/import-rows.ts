@@ -3,7 +3,7 @@ import { assertCanImport } from '../../../lib/auth/permissions';
 import { serviceContext } from '../../../lib/context';
 import { action } from '../../../lib/http/errors';
 import { digestedRequest, digestWholeBody, idempotencyKeyOf } from '../../../lib/http/idempotency';
-import { readRequestRows } from '../../../lib/http/importBody';
+import { bodyFormatOf, readRequestRows } from '../../../lib/http/importBody';
 import { jobStatusPath } from '../../../lib/http/paths';
 import { acceptedForKey, submitBatch } from '../../../lib/pipeline/submitBatch';
 
@@ -16,6 +16,8 @@ export = action(async (req: AuthenticatedRequest, res: Response) => {
   assertCanImport(req.user);
   const { pool, queue, settings, uploads } = serviceContext();
   const { maxBodyBytes, chunkSize } = settings.import;
+  // A type or charset it cannot read is a 415 before anything reads the body.
+  bodyFormatOf(req.headers);
   const key = idempotencyKeyOf(req.headers);
   const earlier = key
     ? await acceptedForKey(pool, req.user.id, key, () => digestWholeBody(req, maxBodyBytes))
