@@ -140,6 +140,7 @@ export function checkedRows({ counts }) {
  * @property {{ file: Blob, type: string }} [upload] a file sent as it is, with this Content-Type: the
  *   browser reads it from disk as it sends it
  * @property {boolean} [auth] send the session's token (default true)
+ * @property {string} [idempotencyKey] sent as Idempotency-Key
  * @property {AbortSignal} [signal]
  */
 
@@ -153,7 +154,10 @@ export class NetworkError extends Error {}
  * @param {RequestOptions} [options]
  * @returns {Promise<ApiResponse>}
  */
-export async function request(url, { method = 'GET', body, upload, auth = true, signal } = {}) {
+export async function request(
+  url,
+  { method = 'GET', body, upload, auth = true, idempotencyKey, signal } = {},
+) {
   /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json' };
   /** @type {BodyInit | undefined} */
@@ -166,6 +170,7 @@ export async function request(url, { method = 'GET', body, upload, auth = true, 
     payload = JSON.stringify(body);
   }
   if (auth && state.token) headers.Authorization = `Bearer ${state.token}`;
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   let response;
   try {
     response = await fetch(url, {

@@ -152,7 +152,7 @@ async function readAndCheck(file, current) {
     shown.map(({ line }) => line),
   ).catch(() => new Map());
   if (!current()) return;
-  state.check = { file, charset, result };
+  state.check = { file, charset, result, idempotencyKey: newIdempotencyKey() };
   renderCheck(file, result, ids);
 }
 
@@ -280,4 +280,17 @@ function tableRow(cells) {
     row.append(cell);
   });
   return row;
+}
+
+/**
+ * A random UUID (version 4). crypto.randomUUID exists in secure contexts only; the page may be
+ * served over plain HTTP inside a network, where getRandomValues still works.
+ * @returns {string}
+ */
+function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -15,7 +15,9 @@
  * columns, which are sent like any other column (the server ignores them).
  */
 
-const CSV_TYPES = new Set(['text/csv', 'application/vnd.ms-excel']);
+const CSV_TYPES = new Set(['text/csv', 'application/vnd.ms-excel', 'text/tab-separated-values']);
+/** Names of the files spreadsheets export rows in: .csv, .tsv, and .txt (Excel's "Unicode Text"). */
+const CSV_NAME = /\.(csv|tsv|txt)$/i;
 /** Separators a spreadsheet may write, in the server's order of preference on a tie. */
 const SEPARATORS = [',', ';', '\t', '|'];
 const QUOTE = 0x22;
@@ -34,10 +36,10 @@ const LF = 0x0a;
  */
 export function fileProblem(file) {
   if (!file) return 'Choose a CSV file to import.';
-  const csvName = /\.csv$/i.test(file.name);
+  const csvName = CSV_NAME.test(file.name);
   const csvType = CSV_TYPES.has((file.type || '').toLowerCase());
   if (!csvName && !csvType) {
-    return `“${file.name}” is not a CSV file. Choose a Karstlink export saved as .csv (comma-separated values).`;
+    return `“${file.name}” is not a CSV file. Choose a Karstlink export saved as .csv (comma-separated values), .tsv or .txt (tab-separated).`;
   }
   if (file.size === 0) return `“${file.name}” is empty.`;
   return null;

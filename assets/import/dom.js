@@ -43,6 +43,7 @@ export const el = {
   'accepted-text': byId('accepted-text'),
   'import-progress': /** @type {HTMLProgressElement} */ (byId('import-progress')),
   'status-text': byId('status-text'),
+  'progress-announcement': byId('progress-announcement'),
   'progress-successes': byId('progress-successes'),
   'progress-duplicates': byId('progress-duplicates'),
   'progress-failures': byId('progress-failures'),

@@ -16,7 +16,13 @@ import { readEventStream } from './eventStream.js';
 import { plural, toCount } from './format.js';
 import { lookForNotification } from './notification.js';
 import { refreshPastImports } from './pastImports.js';
-import { formatTime, renderProgress, renderSummary, setImportBusy } from './render.js';
+import {
+  formatTime,
+  renderProgress,
+  renderSummary,
+  resetProgressAnnouncement,
+  setImportBusy,
+} from './render.js';
 import { expireSession } from './session.js';
 import { abandonJob, state } from './state.js';
 
@@ -37,6 +43,7 @@ const STREAM_IDLE_MS = 45_000;
 /** Clears what an earlier import left on the page before a new one is sent or another is opened. */
 export function resetResults() {
   abandonJob();
+  resetProgressAnnouncement();
   forgetShownBatch();
   show(el.summary, false);
   show(el.notification, false);
@@ -104,10 +111,11 @@ export function startJob(accepted) {
  * @param {OpenOptions} options
  */
 export function openBatch(batchId, { mine, notify = 'if-running' }) {
-  const following = Boolean(state.job);
+  // An import sent from this page and followed goes on on the server: the form is free for another.
+  // An opened batch never held the form, which an upload still in flight may hold.
+  const releasesForm = Boolean(state.job && !state.job.opened);
   resetResults();
-  // The import that was followed goes on on the server; the form is free for another.
-  if (following) setImportBusy(false);
+  if (releasesForm) setImportBusy(false);
   const job = newJob(
     { batchId, statusUrl: API.job(batchId), totalRows: 0, totalChunks: 0 },
     { notify, opened: true },

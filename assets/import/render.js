@@ -64,6 +64,29 @@ export function setParseNotice(text) {
   show(el['parse-notice'], Boolean(text));
 }
 
+/** What screen readers were last told of the progress: its status and the quarter of rows done. */
+let announced = { status: '', quarter: -1 };
+
+/**
+ * Tells screen readers of a new status or another quarter of the rows done: an event per chunk of
+ * a million-row import would be read out hundreds of times.
+ * @param {string} status
+ * @param {number} processedRows
+ * @param {number} totalRows
+ */
+function announceProgress(status, processedRows, totalRows) {
+  const quarter = totalRows > 0 ? Math.floor((4 * processedRows) / totalRows) : 0;
+  if (status === announced.status && quarter === announced.quarter) return;
+  announced = { status, quarter };
+  el['progress-announcement'].textContent = `${processedRows} of ${totalRows} rows processed (${status}).`;
+}
+
+/** A new batch is shown: its progress is announced from the start. */
+export function resetProgressAnnouncement() {
+  announced = { status: '', quarter: -1 };
+  el['progress-announcement'].textContent = '';
+}
+
 /** @param {Pick<JobStatus, 'status' | 'progress'>} jobStatus */
 export function renderProgress({ status, progress }) {
   const totalRows = toCount(progress.totalRows);
@@ -73,6 +96,7 @@ export function renderProgress({ status, progress }) {
   bar.max = Math.max(totalRows, 1);
   bar.value = totalRows === 0 && FINAL_STATUSES.has(status) ? 1 : processedRows;
   el['status-text'].textContent = `${processedRows} / ${totalRows} rows processed (${status})`;
+  announceProgress(status, processedRows, totalRows);
   el['progress-successes'].textContent = String(toCount(progress.successes));
   el['progress-duplicates'].textContent = String(toCount(progress.duplicates));
   el['progress-failures'].textContent = String(toCount(progress.failures));

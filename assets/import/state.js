@@ -40,6 +40,8 @@
  * @property {File} file
  * @property {import('./csv.js').Charset} charset
  * @property {import('./api.js').CheckSummary} result
+ * @property {string} idempotencyKey sent with its import: a retry after a lost answer (the server may
+ *   have accepted the file) is answered with the batch it created, not a second one
  */
 
 export const state = {

@@ -54,12 +54,13 @@ export async function onImport(event) {
  * @param {number} session state.session when the import started
  * @returns {Promise<boolean>} true when the batch was accepted and polling has begun
  */
-async function submitFile({ file, charset }, session) {
+async function submitFile({ file, charset, idempotencyKey }, session) {
   let response;
   try {
     response = await request(API.importRows, {
       method: 'POST',
       upload: { file, type: csvContentType(charset) },
+      idempotencyKey,
     });
   } catch (error) {
     const message = await uploadFailure(file, error, 'The import request failed unexpectedly.');

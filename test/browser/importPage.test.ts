@@ -96,7 +96,7 @@ describe('Admin import page in Chromium', function () {
 
   it('refuses a file that is not CSV without calling the API', async () => {
     await signIn(admin);
-    const text = path.join(folder, 'notes.txt');
+    const text = path.join(folder, 'notes.pdf');
     writeFileSync(text, 'just some notes');
     const requests: string[] = [];
     page.on('request', (request) => {

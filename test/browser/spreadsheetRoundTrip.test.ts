@@ -147,7 +147,7 @@ describe('Admin spreadsheet round trip in Chromium', function () {
     );
   });
 
-  it('sends Excel’s plain CSV (Windows-1252, ";") as windows-1252, UTF-16 text with tabs, and a comma file whose cells hold semicolons', async () => {
+  it('sends Excel’s plain CSV (Windows-1252, ";") as windows-1252, UTF-16 text with tabs (.txt), and a comma file whose cells hold semicolons', async () => {
     const { page } = chrome;
     await signIn(page, uploads, suite.admin);
 
@@ -189,7 +189,8 @@ describe('Admin spreadsheet round trip in Chromium', function () {
       entranceRow({ 'rdfs:label': 'Gouffre de l’Œil, dit ; «\tNoir »' }),
       entranceRow({ id: `Œ-${Date.now()}`, 'gn:countryCode': 'ZZ' }),
     ];
-    const utf16 = writeCsv(chrome.folder, 'unicode.csv', unicode, {
+    // Excel's "Unicode Text": UTF-16, tabs, saved as .txt.
+    const utf16 = writeCsv(chrome.folder, 'unicode.txt', unicode, {
       separator: '\t',
       crlf: true,
       utf16le: true,
