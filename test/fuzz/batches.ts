@@ -118,8 +118,8 @@ function checkDryRun(request: FuzzRequest, dry: DryRun, out: Outcome, fail: Fail
 }
 
 /**
- * A dry run that answered 200, then the same body imported at once (same headers, an
- * administrator's token): the import must accept it and give each row the dry run's class.
+ * A dry run that answered 200, then the same body imported at once (same headers but its
+ * Idempotency-Key, an administrator's token): the import must accept it and give each row the dry run's class.
  */
 export async function checkDryRunThenImport(
   world: World,
@@ -137,7 +137,11 @@ export async function checkDryRunThenImport(
   const imported: Wire = {
     ...wire,
     path: wire.path.replace(ROUTES.checkRows.path, ROUTES.importRows.path),
-    headers: [...wire.headers.filter(([key]) => key !== 'authorization'), ['authorization', auth]],
+    // A dry run reads no Idempotency-Key; the import would (replaying an earlier batch, or a 400).
+    headers: [
+      ...wire.headers.filter(([key]) => key !== 'authorization' && key !== 'idempotency-key'),
+      ['authorization', auth],
+    ],
   };
   const sent = await send(world.app.url, imported, config.timeoutMs);
   out.auxiliary++;

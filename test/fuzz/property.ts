@@ -31,7 +31,10 @@ function isPlainAdministrator(request: FuzzRequest, wire: Wire): boolean {
     request.route !== 'stray' &&
     wire.method === ROUTES[request.route].method &&
     (request.contentType === undefined || request.contentType === 'text/csv') &&
-    !request.headers.some(([key]) => key === 'content-encoding')
+    // Headers and parameters checked before the body is read (an Idempotency-Key, `summary`) have
+    // their own 400 first.
+    !request.headers.some(([key]) => key === 'content-encoding' || key === 'idempotency-key') &&
+    request.query.length === 0
   );
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,6 +167,15 @@ describe('Batch completion: report links signed on every read, and reports rebui
       .post(`/api/v1/jobs/${failed.batchId}/reports`)
       .set('Authorization', `Bearer ${moderator.token}`);
     assert.equal(forbidden.status, 403);
+    const anonymous = await suite.app.http().post(`/api/v1/jobs/${failed.batchId}/reports`);
+    assert.equal(anonymous.status, 401);
+    for (const id of [randomUUID(), 'not-a-batch']) {
+      const missing = await suite.app
+        .http()
+        .post(`/api/v1/jobs/${id}/reports`)
+        .set('Authorization', `Bearer ${suite.admin.token}`);
+      assert.equal(missing.status, 404, id);
+    }
 
     const res = await suite.app
       .http()
