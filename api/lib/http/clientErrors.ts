@@ -39,9 +39,11 @@ export function answerClientErrorsAsJson(server: Server): void {
     }
     const [status, reason, message] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     const body = JSON.stringify({ message });
+    // The answer to a HEAD request has the headers of the body but not the body itself.
+    const head = (error as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   });
 }

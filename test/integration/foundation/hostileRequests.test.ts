@@ -77,6 +77,18 @@ describe('Foundation: hostile requests get a 4xx JSON message, never a 500 or an
     assert.equal(nonAscii.status, 400);
     assert.match(nonAscii.headers, /content-type: application\/json/i);
     assert.deepEqual(JSON.parse(nonAscii.body), { message: 'The request is not valid HTTP.' });
+    // The same for HEAD: the headers, and no body after them (a client would take it for garbage).
+    const head = await rawRequest(
+      suite.app.url,
+      Buffer.concat([
+        Buffer.from('HEAD /api/v1/'),
+        Buffer.from([0xc3, 0xa9]),
+        Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+      ]),
+    );
+    assert.equal(head.status, 400);
+    assert.match(head.headers, /content-length: \d+/i);
+    assert.equal(head.body, '');
 
     const huge = await rawRequest(
       suite.app.url,
