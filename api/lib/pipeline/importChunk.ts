@@ -18,6 +18,7 @@ import {
   readUnfinishedChunkRows,
   type StagedRow,
 } from '../db/sql/batchRows';
+import { reportCellsOf } from '../reports/csvReports';
 import { CANCELLED_ROW_MESSAGE, countOutcomes } from '../rows/outcomes';
 import type { ReferenceData } from '../rows/referenceData';
 import { convertRow, type EntranceRecord } from '../rows/rowConversion';
@@ -99,7 +100,9 @@ async function importRows(
   });
   const written = await writeWithIsolation(deps.db, records, context, deps.log);
   const outcomes = failures.concat(written.outcomes);
-  await insertRowOutcomes(deps.db, context.batchId, outcomes);
+  const dataOf = new Map(rows.map((row) => [row.line, row.data]));
+  const reportCells = outcomes.map((o) => reportCellsOf(o.outcome, dataOf.get(o.line) ?? {}));
+  await insertRowOutcomes(deps.db, context.batchId, outcomes, reportCells);
   return { outcomes, isolated: written.isolated };
 }
 

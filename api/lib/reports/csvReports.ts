@@ -1,6 +1,7 @@
 /**
- * The three reports of a batch (SPEC 8), streamed from t_job_batch_row through csv-stringify into
- * storage page by page, so a report of a million rows never sits in memory.
+ * The three reports of a batch (SPEC 8), streamed from the outcomes (and, for failures, the staged
+ * rows) through csv-stringify into storage a window at a time, so a report of a million rows never
+ * sits in memory.
  */
 import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -13,7 +14,7 @@ import {
 } from '../core/types';
 import type { Queryable } from '../db/pool';
 import { type FinishedRow, lastOutcomeLine, nextOutcomeLine, readOutcomeWindow } from '../db/sql/batchRows';
-import { COLUMNS } from '../rows/columns';
+import { COLUMNS, cellValue } from '../rows/columns';
 import type { ReportStorage } from '../storage';
 
 /** Lines read per statement: a window of the file, so a report of any size reads its rows once. */
@@ -25,6 +26,28 @@ interface ReportDefinition {
   cells(row: FinishedRow, columns: readonly string[]): unknown[];
 }
 
+/** The cells of a row that the success and duplicates reports show, by outcome. */
+const REPORT_CELLS: Readonly<Record<'success' | 'duplicate', readonly string[]>> = Object.freeze({
+  success: [COLUMNS.latitude, COLUMNS.longitude, COLUMNS.label],
+  duplicate: [COLUMNS.id, COLUMNS.attributionName],
+});
+
+/**
+ * The cells its report will show of a row, as JSON text, kept with its outcome when its chunk
+ * records it (so the report reads no staged row); null for a failure, whose report shows it whole.
+ */
+export function reportCellsOf(outcome: OutcomeKind, data: Readonly<Record<string, unknown>>): string | null {
+  if (outcome === 'failure') return null;
+  return JSON.stringify(REPORT_CELLS[outcome].map((column) => cellValue(data, column) ?? null));
+}
+
+/** The report cells of a finished row: kept with its outcome, or read from its staged data. */
+function keptCells(outcome: 'success' | 'duplicate', row: FinishedRow): unknown[] {
+  if (row.report_cells) return row.report_cells;
+  const data = row.data ?? {};
+  return REPORT_CELLS[outcome].map((column) => cellValue(data, column));
+}
+
 /** The report's own columns in failures.csv, before the row's. */
 const FAILURE_COLUMNS = ['line', 'message'];
 
@@ -32,28 +55,17 @@ export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.fr
   success: {
     outcome: 'success',
     header: () => ['line', 'caveId', 'entranceId', 'latitude', 'longitude', 'name'],
-    cells: (row) => [
-      row.line,
-      row.id_cave,
-      row.id_entrance,
-      row.data[COLUMNS.latitude],
-      row.data[COLUMNS.longitude],
-      row.data[COLUMNS.label],
-    ],
+    cells: (row) => [row.line, row.id_cave, row.id_entrance, ...keptCells('success', row)],
   },
   duplicates: {
     outcome: 'duplicate',
     // duplicateId last, so the earlier columns keep their places: the entrance duplicate to review
     // (GET /api/v1/entrance-duplicates/<duplicateId>); empty once a moderator has resolved it.
     header: () => ['line', 'id', 'attributionName', 'entranceId', 'message', 'duplicateId'],
-    cells: (row) => [
-      row.line,
-      row.data[COLUMNS.id],
-      row.data[COLUMNS.attributionName],
-      row.id_entrance,
-      row.message,
-      row.id_entrance_duplicate,
-    ],
+    cells: (row) => {
+      const [id, attributionName] = keptCells('duplicate', row);
+      return [row.line, id, attributionName, row.id_entrance, row.message, row.id_entrance_duplicate];
+    },
   },
   failures: {
     outcome: 'failure',
@@ -63,7 +75,9 @@ export const REPORTS: Readonly<Record<ReportKind, ReportDefinition>> = Object.fr
     cells: (row, columns) => [
       row.line,
       row.message,
-      ...columns.map((column) => (Object.hasOwn(row.data, column) ? row.data[column] : undefined)),
+      ...columns.map((column) =>
+        row.data && Object.hasOwn(row.data, column) ? row.data[column] : undefined,
+      ),
     ],
   },
 });

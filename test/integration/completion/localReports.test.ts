@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { serviceContext } from '../../../api/lib/context';
 import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
+import { reportStream } from '../../../api/lib/reports/csvReports';
 import { importAndWait, outcomesOf } from '../../support/imports';
 import { download, mixedRows } from '../../support/reports';
 import { entranceRow } from '../../support/rows';
@@ -117,6 +118,35 @@ describe('Batch completion: reports on local disk', () => {
     assert.equal(header.filter((column) => column === 'message').length, 2);
     assert.deepEqual(row.slice(0, 4), ['2', 'Unknown country code: ZZ', failing.id, 'checked in 2023']);
     assert.equal(row.length, header.length);
+  });
+
+  it('writes the same reports from the staged rows for outcomes recorded without their report cells', async () => {
+    const [{ columns }] = await suite.app.query('SELECT columns FROM t_job_batch WHERE id = $1', [
+      status.batchId,
+    ]);
+    const written = async () => {
+      const texts: string[] = [];
+      for (const kind of ['success', 'duplicates', 'failures'] as const) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of reportStream(suite.app.service.pool, status.batchId, kind, columns)) {
+          chunks.push(chunk as Buffer);
+        }
+        texts.push(Buffer.concat(chunks).toString('utf8'));
+      }
+      return texts;
+    };
+    const kept = await written();
+    const [{ cells }] = await suite.app.query(
+      `SELECT count(report_cells)::int AS cells FROM t_job_batch_outcome WHERE id_job_batch = $1`,
+      [status.batchId],
+    );
+    assert.equal(cells, 4, 'the successes and the duplicate keep their cells, the failures do not');
+    // As an outcome recorded before report cells existed (migration 0013).
+    await suite.app.query('UPDATE t_job_batch_outcome SET report_cells = NULL WHERE id_job_batch = $1', [
+      status.batchId,
+    ]);
+    assert.deepEqual(await written(), kept);
+    assert.equal((await download(status.result!.reportUrls.success!)).text, kept[0].replace(/^\uFEFF/, ''));
   });
 
   it('writes no file for an empty report and gives a null URL', async () => {

@@ -174,16 +174,22 @@ export async function* readUnfinishedChunkRows(
   await db.query('CLOSE chunk_rows');
 }
 
-/** Records each row's outcome, one statement for the whole chunk. */
+/**
+ * Records each row's outcome, one statement for the whole chunk, with the cells its report shows
+ * (JSON text, or null: `reportCells[i]` goes with `outcomes[i]`).
+ */
 export async function insertRowOutcomes(
   db: Queryable,
   batchId: string,
   outcomes: readonly RowOutcome[],
+  reportCells: readonly (string | null)[] = [],
 ): Promise<void> {
   if (!outcomes.length) return;
   await db.query(
-    `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message, id_entrance, id_cave)
-     SELECT $1, o.* FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS o`,
+    `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message, id_entrance, id_cave, report_cells)
+     SELECT $1, o.line, o.outcome, o.message, o.id_entrance, o.id_cave, o.cells::json
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
+            AS o(line, outcome, message, id_entrance, id_cave, cells)`,
     [
       batchId,
       outcomes.map((o) => o.line),
@@ -191,6 +197,7 @@ export async function insertRowOutcomes(
       outcomes.map((o) => (o.outcome === 'success' ? null : o.message)),
       outcomes.map((o) => (o.outcome === 'failure' ? null : o.entranceId)),
       outcomes.map((o) => (o.outcome === 'success' ? o.caveId : null)),
+      outcomes.map((_, i) => reportCells[i] ?? null),
     ],
   );
 }
@@ -235,7 +242,12 @@ export async function countRowOutcomes(
   return rows[0];
 }
 
-export interface FinishedRow extends StagedRow {
+export interface FinishedRow {
+  line: number;
+  /** The row as staged; only read when its report needs more than `report_cells`. */
+  data: Record<string, unknown> | null;
+  /** The cells its report shows, kept with its outcome (null for a failure, or an older outcome). */
+  report_cells: unknown[] | null;
   message: string | null;
   id_entrance: number | null;
   id_cave: number | null;
@@ -256,9 +268,12 @@ export async function readOutcomeWindow(
   lines: number,
 ): Promise<FinishedRow[]> {
   const { rows } = await db.query<FinishedRow>(
-    `SELECT o.line, r.data, o.message, o.id_entrance, o.id_cave, d.id AS id_entrance_duplicate
+    `SELECT o.line, o.report_cells, o.message, o.id_entrance, o.id_cave, d.id AS id_entrance_duplicate,
+            -- The staged row only when the kept cells do not say enough: a failure's report shows it all.
+            CASE WHEN o.report_cells IS NULL THEN
+              (SELECT r.data FROM t_job_batch_row r WHERE r.id_job_batch = o.id_job_batch AND r.line = o.line)
+            END AS data
        FROM t_job_batch_outcome o
-       JOIN t_job_batch_row r ON r.id_job_batch = o.id_job_batch AND r.line = o.line
        LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = o.id_job_batch AND d.line = o.line
       WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3 AND o.line <= $3 + $4
       ORDER BY o.line`,
