@@ -12,6 +12,7 @@ import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
 import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
 import { addChunkCounts, isCancelled } from '../db/sql/batches';
 import {
+  commitWithoutWaitingForDisk,
   failUnfinishedRows,
   insertRowOutcomes,
   lockChunk,
@@ -54,6 +55,7 @@ export interface ChunkSummary {
 
 export async function importChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
   const { db } = deps;
+  await commitWithoutWaitingForDisk(db);
   await lockChunk(db, ref.batchId, ref.chunk);
   // A chunk fetched before its batch was cancelled, not started yet: it imports nothing.
   if (await isCancelled(db, ref.batchId)) return skipCancelledChunk(ref, deps);

@@ -132,6 +132,16 @@ export async function analyzeStagingTables(client: pg.ClientBase): Promise<void>
 }
 
 /**
+ * Lets the caller's transaction commit before its WAL reaches the disk (synchronous_commit = off).
+ * For a chunk's transaction only, which holds everything the chunk does, its job's completion
+ * included: a database crash can lose the last commits, but whole and in order, and a lost chunk is
+ * simply imported again. Nothing outside the database depends on it until a later step runs.
+ */
+export async function commitWithoutWaitingForDisk(db: Queryable): Promise<void> {
+  await db.query('SET LOCAL synchronous_commit = off');
+}
+
+/**
  * Serialises the attempts of one chunk to the end of the caller's transaction: a stale attempt
  * still running waits here instead of interleaving with this one, and then finds the rows done.
  */
