@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { serviceContext } from '../api/lib/context';
 import { readSettings } from '../api/lib/core/settings';
 import {
   decodablePath,
@@ -31,7 +32,10 @@ export = {
       requestLog: requestLog(),
       decodablePath: decodablePath(),
       bodyParser: jsonBody(),
-      localUploads: localUploads(),
+      localUploads: localUploads(() => {
+        const { storage, settings } = serviceContext();
+        return { storage, folder: settings.storage.localDir };
+      }),
       // Swagger UI's scripts and styles for /api/v1/docs, from node_modules: no CDN.
       docsFiles: packageFiles('/api/v1/docs', packageDir('swagger-ui-dist')),
     },

@@ -10,6 +10,8 @@ export interface Request extends AsyncIterable<Buffer> {
   params: Record<string, string>;
   /** The client's address (X-Forwarded-For's only with TRUST_PROXY). */
   ip?: string;
+  /** The idle timeout of the request's connection, in milliseconds (0: none). */
+  setTimeout(ms: number): unknown;
 }
 
 export interface AuthenticatedRequest extends Request {
@@ -26,6 +28,6 @@ export interface Response {
   send(body: unknown): Response;
   write(chunk: string): boolean;
   end(): void;
-  once(event: 'drain' | 'close', listener: () => void): unknown;
+  once(event: 'drain' | 'close' | 'finish', listener: () => void): unknown;
   off(event: 'drain' | 'close', listener: () => void): unknown;
 }

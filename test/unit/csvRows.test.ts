@@ -371,6 +371,14 @@ describe('Import rows: streaming CSV reader', () => {
       rows: [],
       error: invalid('The CSV header has 5001 columns or more; at most 500 named columns can be imported.'),
     });
+    // However far into the line the cells begin: past a quoted name of over a megabyte, say.
+    const hidden = Buffer.from(`"${'n'.repeat(1_100_000)}"${','.repeat(6000)}\n1\n`);
+    assert.deepEqual((await readAll(chunksOf(hidden, [65_536]), limits)).error, endless.error);
+    // A blank line is skipped whatever its width, up to ten cells per column allowed.
+    const blanks = await readAll(chunksOf(Buffer.from(`a,b\n${','.repeat(4000)}\n1,2\n`), [4096]), limits);
+    assert.deepEqual(blanks, { rows: [{ a: '1', b: '2' }] });
+    const wideBlank = await readAll(chunksOf(Buffer.from(`a,b\n${','.repeat(6000)}\n1,2\n`), [4096]), limits);
+    assert.deepEqual(wideBlank.error, unreadable(2, 'a row has more than 5000 cells.'));
   });
 
   it('finds tab and | delimiters, the most frequent outside quotes, a tie going to , then ; then tab', async () => {

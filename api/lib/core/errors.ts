@@ -89,6 +89,14 @@ export class UnavailableError extends DomainError {
   }
 }
 
+/** The database is busy or restarting (see db/pool.ts isUnavailableError): the same request may work soon. */
+export class DatabaseUnavailableError extends UnavailableError {
+  constructor(options?: { cause?: unknown }) {
+    super('The database is busy or restarting. Try again in a moment.', 5);
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 /** The body is in an encoding or charset the service does not read. */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly kind = 'unsupported-media-type';

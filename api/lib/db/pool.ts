@@ -105,6 +105,32 @@ const CONNECTION_ERROR_MESSAGE =
   /^(Connection terminated|Client has encountered a connection error|terminating connection|timeout exceeded when trying to connect)/;
 
 /**
+ * Errors of a database that cannot serve the request now but may in a moment: a connection lost or
+ * refused, the server shutting down or out of connections, none free in the pool, a deadlock, a
+ * serialization failure, a lock or statement given up. Not disk full, out of memory or a protocol
+ * error: those are faults to report, not to retry.
+ */
+export function isUnavailableError(error: unknown, depth = 0): boolean {
+  const { code, message, cause, raw } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    raw?: { error?: unknown } | unknown;
+  };
+  if (typeof code === 'string') {
+    if (/^(08000|08001|08003|08004|08006|57P0[1-3]|53300|40001|40P01|55P03|57014)$/.test(code)) return true;
+    if (CONNECTION_ERROR_CODES.has(code)) return true;
+  }
+  if (typeof message === 'string' && CONNECTION_ERROR_MESSAGE.test(message)) return true;
+  // Wrapped: a cause, or what Waterline's adapter (sails-postgresql) puts in `raw.error`.
+  if (depth >= 3) return false;
+  const inner = [cause, raw, (raw as { error?: unknown } | undefined)?.error];
+  return inner.some(
+    (wrapped) => wrapped !== undefined && wrapped !== null && isUnavailableError(wrapped, depth + 1),
+  );
+}
+
+/**
  * Errors that say nothing about the rows (a deadlock, a cancelled statement, a lost connection, a
  * server shutting down): the work is retried whole instead of failing rows that are fine.
  */

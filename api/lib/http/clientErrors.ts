@@ -47,3 +47,17 @@ export function answerClientErrorsAsJson(server: Server): void {
     );
   });
 }
+
+/**
+ * For a request whose answer takes long to compute after its body (a revert of a large batch): its
+ * connection is not closed for being idle meanwhile; the limit comes back once it is answered.
+ */
+export function keepOpenWhileComputing(
+  req: { setTimeout(ms: number): unknown },
+  res: { once(event: 'finish' | 'close', listener: () => void): unknown },
+  idleSeconds: number,
+): void {
+  req.setTimeout(0);
+  const restore = () => req.setTimeout(idleSeconds * 1000);
+  res.once('finish', restore);
+}

@@ -3,9 +3,9 @@
  * below, and `sendError` turns anything thrown into a status and a JSON `{ message }`. Controllers,
  * the token policy, the body parser and Sails' default responses all answer through it.
  */
-import { coerceError, type ErrorKind, isDomainError, UnavailableError } from '../core/errors';
+import { coerceError, DatabaseUnavailableError, type ErrorKind, isDomainError } from '../core/errors';
 import { createLogger } from '../core/log';
-import { isTransientError } from '../db/pool';
+import { isUnavailableError } from '../db/pool';
 import { deletedAccountError } from '../db/sql/cavers';
 
 /** Domain error kind → HTTP status. A thrown error of no kind here is a 500 whose details stay in the log. */
@@ -26,8 +26,6 @@ const STATUS_OF: Readonly<Record<ErrorKind, number>> = Object.freeze({
 const log = createLogger('http');
 
 const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
-const DATABASE_UNAVAILABLE_MESSAGE = 'The database is busy or restarting. Try again in a moment.';
-const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface JsonResponse {
   headersSent: boolean;
@@ -51,9 +49,9 @@ export function sendError(res: JsonResponse, error: unknown): void {
     return;
   }
   // The database restarting, busy or lost for a moment: the same request may well succeed soon.
-  if (isTransientError(error)) {
+  if (isUnavailableError(error)) {
     log.warn('Database unavailable while handling a request', { error: coerceError(error) });
-    sendError(res, new UnavailableError(DATABASE_UNAVAILABLE_MESSAGE, DATABASE_RETRY_AFTER_SECONDS));
+    sendError(res, new DatabaseUnavailableError({ cause: error }));
     return;
   }
   sendServerError(res, error);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import bodyParser from 'body-parser';
 import helmet from 'helmet';
 import serveStatic from 'serve-static';
-import { serviceContext } from '../context';
 import {
   ForbiddenError,
   InvalidInputError,
@@ -12,6 +11,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../core/errors';
 import { createLogger } from '../core/log';
+import type { ReportStorage } from '../storage';
 import { LOCAL_UPLOADS_ROUTE, PARTIAL_SUFFIX } from '../storage/localStorage';
 import { sendError } from './errors';
 import { API_PATHS } from './paths';
@@ -149,14 +149,15 @@ const REFUSED_LINK = {
  * Serves the local report files read-only, each only through a signed, unexpired link (as Azure
  * serves them through SAS URLs): GET/HEAD only, no directory listing, no dotfiles, and nothing outside
  * the uploads folder (serve-static resolves and confines the path). With Azure storage, none at all.
+ * `reports` says, at request time, where the reports are (the running service's storage and folder).
  */
-export function localUploads(): Middleware {
+export function localUploads(reports: () => { storage: ReportStorage; folder: string }): Middleware {
   let serve: Middleware | undefined;
   return (req, res, next) => {
     const url = req.url;
     if (!url.startsWith(`${LOCAL_UPLOADS_ROUTE}/`)) return next();
     const [rawPath, query = ''] = url.slice(LOCAL_UPLOADS_ROUTE.length).split(/\?(.*)/s);
-    const { storage } = serviceContext();
+    const { storage, folder } = reports();
     if (rawPath.endsWith(PARTIAL_SUFFIX) || !storage.checkLink)
       return sendError(res, new NotFoundError('File not found.'));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -166,7 +167,7 @@ export function localUploads(): Middleware {
     // decodablePath() ran first: the path decodes.
     const check = storage.checkLink(decodeURIComponent(rawPath), new URLSearchParams(query));
     if (check !== 'valid') return sendError(res, new ForbiddenError(REFUSED_LINK[check]));
-    serve ??= serveStatic(path.resolve(serviceContext().settings.storage.localDir), {
+    serve ??= serveStatic(path.resolve(folder), {
       index: false,
       dotfiles: 'deny',
       fallthrough: false,

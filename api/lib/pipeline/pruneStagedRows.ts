@@ -19,7 +19,7 @@ export async function pruneStagedRows(
   let pruned = 0;
   for (const batchId of batches) {
     // Claimed first, so a rebuild of its reports can never start on rows half deleted.
-    if (!(await claimRowsForDeletion(db, batchId))) continue;
+    if (!(await claimRowsForDeletion(db, batchId, retentionDays))) continue;
     pruned++;
     for (let deleted = -1; deleted !== 0; ) {
       deleted = await deleteStagedRows(db, batchId, ROWS_PER_STATEMENT);

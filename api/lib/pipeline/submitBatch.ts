@@ -8,6 +8,7 @@ import { hash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
   ConflictError,
+  DatabaseUnavailableError,
   EnqueueFailedError,
   isDomainError,
   QueueUnavailableError,
@@ -16,7 +17,7 @@ import {
 import { createLogger } from '../core/log';
 import type { Slots } from '../core/slots';
 import { QUEUES } from '../core/types';
-import { withTransaction } from '../db/pool';
+import { isUnavailableError, withTransaction } from '../db/pool';
 import { findBatch, insertBatch } from '../db/sql/batches';
 import {
   analyzeStagingTables,
@@ -176,6 +177,14 @@ async function stageBatch(
     // A token still valid for an account deleted since: nobody to import for.
     const accountGone = deletedAccountError(error);
     if (accountGone) throw accountGone;
+    // The database lost or busy mid-upload: nothing was kept, and the same upload may work soon.
+    if (isUnavailableError(error)) {
+      log.warn('Import batch not created: the database is unavailable', {
+        batch: batchId,
+        error: error as Error,
+      });
+      throw new DatabaseUnavailableError({ cause: error });
+    }
     log.error('Could not create the import batch', { batch: batchId, error: error as Error });
     throw new EnqueueFailedError(SUBMIT_MESSAGES.enqueueFailed, { cause: error });
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { claimRowsForDeletion } from '../../../api/lib/db/sql/batches';
 import { pruneStagedRows } from '../../../api/lib/pipeline/pruneStagedRows';
 import { importAndWait } from '../../support/imports';
 import { download } from '../../support/reports';
@@ -72,5 +73,14 @@ describe('Batch completion: retention of staged rows', () => {
       .post(`/api/v1/jobs/${half.batchId}/reports`)
       .set('Authorization', `Bearer ${suite.admin.token}`);
     assert.equal(rebuilt.status, 409, 'no reports are rebuilt from deleted rows');
+    // Found past retention, then reopened by a rebuild (no end) or ended again since: not claimed.
+    const fresh = reopened.batchId;
+    assert.equal(await claimRowsForDeletion(pool, fresh, retentionDays), false, 'reopened');
+    await suite.app.query(`UPDATE t_job_batch SET completed_at = now() WHERE id = $1`, [fresh]);
+    assert.equal(await claimRowsForDeletion(pool, fresh, retentionDays), false, 'ended again just now');
+    await suite.app.query(`UPDATE t_job_batch SET completed_at = now() - interval '31 days' WHERE id = $1`, [
+      fresh,
+    ]);
+    assert.equal(await claimRowsForDeletion(pool, fresh, retentionDays), true, 'past retention');
   });
 });

@@ -247,6 +247,18 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
         400,
       ],
       [
+        'CSV header of millions of columns after a quoted megabyte',
+        Buffer.from(`"${'q'.repeat(1_100_000)}"${','.repeat(7_000_000)}\n${csvLine}\n`),
+        'text/csv',
+        400,
+      ],
+      [
+        'CSV blank line of eight million cells',
+        Buffer.from(`${columns.join(',')}\n${csvLine}\n${','.repeat(8_000_000)}\n`),
+        'text/csv',
+        400,
+      ],
+      [
         'CSV row of a million cells',
         Buffer.from(`${columns.join(',')}\n${csvLine}\n${'x,'.repeat(1_000_000)}x\n`),
         'text/csv',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { stringify } from 'csv-stringify/sync';
+import pg from 'pg';
+import { importAndWait } from '../../support/imports';
 import { entranceRow } from '../../support/rows';
 import { useTestService } from '../../support/testService';
 
@@ -75,5 +77,29 @@ describe('Import rows: uploads held to IMPORT_MAX_UPLOADS and closed when they s
       .set('Authorization', `Bearer ${admin.token}`)
       .send({ data: [entranceRow()] });
     assert.equal(accepted.status, 202, accepted.text);
+  });
+
+  it('keeps a revert that computes (here: waits on a lock) past the idle time open until it answers', async function () {
+    this.timeout(60_000);
+    const { app, admin } = suite;
+    const batch = await importAndWait(app, admin, [entranceRow()]);
+    const locker = new pg.Client({ connectionString: app.service.databaseUrl });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT id FROM t_job_batch WHERE id = $1 FOR UPDATE', [batch.batchId]);
+      const reverting = app
+        .http()
+        .post(`/api/v1/jobs/${batch.batchId}/revert`)
+        .set('Authorization', `Bearer ${admin.token}`);
+      const answer = reverting.then((res) => res);
+      await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS + 2) * 1000));
+      await locker.query('COMMIT');
+      const res = await answer;
+      assert.equal(res.status, 200, res.text);
+      assert.ok(res.body.revertedAt);
+    } finally {
+      await locker.end();
+    }
   });
 });

@@ -297,15 +297,21 @@ export async function findBatchesPastRetention(
 
 /**
  * Records, before any row is deleted, that a batch's staged rows are going: from then on nothing
- * rebuilds its reports from them (reopenForReports). False when the batch is no longer ended (a
- * rebuild reopened it first).
+ * rebuilds its reports from them (reopenForReports). False when the batch is no longer ended, or
+ * ended again too recently (a rebuild reopened it since it was found).
  */
-export async function claimRowsForDeletion(db: Queryable, batchId: string): Promise<boolean> {
+export async function claimRowsForDeletion(
+  db: Queryable,
+  batchId: string,
+  afterDays: number,
+): Promise<boolean> {
+  // Still ended long enough ago: a rebuild may have reopened and ended it again since it was found.
   const { rows } = await db.query(
     `UPDATE t_job_batch SET rows_deleted_at = COALESCE(rows_deleted_at, now())
       WHERE id = $1 AND completed_at IS NOT NULL
+        AND (rows_deleted_at IS NOT NULL OR completed_at < now() - make_interval(days => $2))
       RETURNING id`,
-    [batchId],
+    [batchId, afterDays],
   );
   return rows.length === 1;
 }

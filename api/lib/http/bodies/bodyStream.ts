@@ -2,7 +2,7 @@
  * What the streaming body readers (jsonRows, csvRows) share: the size limit, counted on the bytes as
  * they arrive, and the pacing that hands the event loop back while a large body is read.
  */
-import { TooLargeError } from '../../core/errors';
+import { InvalidInputError, TooLargeError } from '../../core/errors';
 import { nextTurn } from '../../core/eventLoop';
 
 export interface BodyLimits {
@@ -70,6 +70,19 @@ export class Pacer {
   }
 }
 
+/** A body whose client went away mid-way (or stalled past the idle timeout) ends as a 400, not as ours. */
+async function* inOrAborted(body: AsyncIterable<BodyChunk>): AsyncGenerator<BodyChunk> {
+  try {
+    yield* body;
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    if (code === 'ECONNRESET' && message === 'aborted') {
+      throw new InvalidInputError('The request ended before its body was complete.');
+    }
+    throw error;
+  }
+}
+
 /**
  * The body as Buffers of at most PIECE_BYTES, refused with TooLargeError as soon as the bytes
  * received pass the limit (before any of the chunk that passes it is parsed), as body-parser did.
@@ -80,7 +93,7 @@ export async function* bodyPieces(
   pacer: Pacer,
 ): AsyncGenerator<Buffer> {
   let received = 0;
-  for await (const chunk of body) {
+  for await (const chunk of inOrAborted(body)) {
     received += chunk.byteLength;
     if (received > limits.maxBytes) throw tooLargeError(limits);
     const buffer = Buffer.isBuffer(chunk)
