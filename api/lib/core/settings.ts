@@ -271,7 +271,7 @@ export function readSettings(env: Env = process.env): Settings {
     queue: {
       schema: identifier(env, 'PGBOSS_SCHEMA', 'pgboss'),
       workers: !flag(env, 'API_ONLY', false),
-      chunkConcurrency: integer(env, 'IMPORT_WORKER_CONCURRENCY', 4, 1, 64),
+      chunkConcurrency: integer(env, 'IMPORT_WORKER_CONCURRENCY', 3, 1, 64),
       chunkRetryLimit: integer(env, 'IMPORT_CHUNK_RETRY_LIMIT', 3, 0, 100),
       chunkRetryDelaySeconds: integer(env, 'IMPORT_CHUNK_RETRY_DELAY', 5, 0, 3600),
       chunkExpireSeconds: integer(env, 'IMPORT_CHUNK_EXPIRE', 900, 1, 86_400),
