@@ -36,8 +36,7 @@ const MAX_POLL_FAILURES = 5;
 // A lost stream is opened again after 1, 2, then 4 s; lost once more, the page polls instead.
 const STREAM_RETRY_MS = 1000;
 const MAX_STREAM_RETRIES = 3;
-// The server sends a heartbeat every 15 s by default, 30 at most (EVENTS_HEARTBEAT): a stream silent
-// for longer than that, and then some, is lost.
+// The server sends a heartbeat every 15 s by default, 30 at most (EVENTS_HEARTBEAT): past 45 s, lost.
 const STREAM_IDLE_MS = 45_000;
 
 /** Clears what an earlier import left on the page before a new one is sent or another is opened. */

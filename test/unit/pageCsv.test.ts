@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import { type CsvCharset, readCsvRows } from '../../api/lib/http/bodies/csvRows';
+import type { CsvCharset } from '../../api/lib/http/bodies/csvEncoding';
+import { readCsvRows } from '../../api/lib/http/bodies/csvRows';
 import { encodeWindows1252 } from '../support/windows1252';
 
 /** The admin page's CSV module (assets/import/csv.js): browser code that Node 24 runs as it is. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../core/errors';
-import { parseBodySize } from '../core/settings';
+import { parseBodySize } from '../core/settingValues';
 import type { Idempotency } from '../pipeline/submitBatch';
 import { tooLargeError } from './bodies/bodyStream';
 

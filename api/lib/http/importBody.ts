@@ -5,9 +5,10 @@
  * a byte of a large body is read.
  */
 import { UnsupportedMediaTypeError } from '../core/errors';
-import { parseBodySize } from '../core/settings';
+import { parseBodySize } from '../core/settingValues';
 import type { NumberedRow } from './bodies/bodyStream';
-import { CSV_CHARSETS, type CsvCharset, readCsvRows } from './bodies/csvRows';
+import { CSV_CHARSETS, type CsvCharset } from './bodies/csvEncoding';
+import { readCsvRows } from './bodies/csvRows';
 import { readJsonRows } from './bodies/jsonRows';
 
 interface StreamingRequest extends AsyncIterable<Buffer | Uint8Array> {

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { Logger } from '../core/log';
 import type { BatchResult } from '../core/types';
-import { countRowOutcomes } from '../db/sql/batchRows';
+import { countRowOutcomes } from '../db/sql/batchOutcomes';
 import { writeReports } from '../reports/csvReports';
 import type { ReportStorage } from '../storage';
 import { endBatch, findAggregatingBatch } from './endBatch';

@@ -6,7 +6,7 @@
 import { type DeadChunkRef, QUEUES } from '../core/types';
 import type { Queryable } from '../db/pool';
 import { addChunkCounts } from '../db/sql/batches';
-import { countRowOutcomes, failUnfinishedRows } from '../db/sql/batchRows';
+import { countRowOutcomes, failUnfinishedRows } from '../db/sql/batchOutcomes';
 import { chunkFailedMessage } from '../rows/outcomes';
 import type { ReportStorage } from '../storage';
 import { type EndDependencies, endBatch, findAggregatingBatch } from './endBatch';

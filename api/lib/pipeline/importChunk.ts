@@ -11,10 +11,9 @@ import type { Logger } from '../core/log';
 import { type ChunkRef, QUEUES, type RowOutcome } from '../core/types';
 import { isTransientError, type Queryable, withSavepoint } from '../db/pool';
 import { addChunkCounts, isCancelled } from '../db/sql/batches';
+import { failUnfinishedRows, insertRowOutcomes } from '../db/sql/batchOutcomes';
 import {
   commitWithoutWaitingForDisk,
-  failUnfinishedRows,
-  insertRowOutcomes,
   lockChunk,
   readUnfinishedChunkRows,
   type StagedRow,

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { InvalidInputError, NotFoundError } from '../core/errors';
 import { type Queryable, withTransaction } from '../db/pool';
 import { findExistingCaverIds } from '../db/sql/cavers';
+import { insertResolvedEntrance } from '../db/sql/entranceChanges';
 import { deleteEntranceDuplicates, takeEntranceDuplicate } from '../db/sql/entranceDuplicates';
 import {
   allocateEntranceAndCaveIds,
@@ -18,7 +19,6 @@ import {
   insertDescriptions,
   insertLocations,
   insertNames,
-  insertResolvedEntrance,
   type NameInsert,
 } from '../db/sql/entrances';
 import type { ReferenceData } from '../rows/referenceData';

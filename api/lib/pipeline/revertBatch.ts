@@ -9,7 +9,7 @@ import { ConflictError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { withTransaction } from '../db/pool';
 import { type BatchRow, findBatch, recordRevert } from '../db/sql/batches';
-import { softDeleteBatchCreations } from '../db/sql/entrances';
+import { softDeleteBatchCreations } from '../db/sql/entranceChanges';
 
 const log = createLogger('import');
 

@@ -6,7 +6,8 @@
 import { coerceError } from '../core/errors';
 import { isFinalStatus } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { claimEmail, findBatch, recordEmailState, refreshEmailClaim } from '../db/sql/batches';
+import { claimEmail, recordEmailState, refreshEmailClaim } from '../db/sql/batchEmails';
+import { findBatch } from '../db/sql/batches';
 import { findCaverContact } from '../db/sql/cavers';
 import { localeFor, renderCompletionEmail } from '../notifications/emailTemplates';
 import type { Mailer } from '../notifications/mailer';

@@ -13,7 +13,12 @@ import {
   type ReportUrls,
 } from '../core/types';
 import type { Queryable } from '../db/pool';
-import { type FinishedRow, lastOutcomeLine, nextOutcomeLine, readOutcomeWindow } from '../db/sql/batchRows';
+import {
+  type FinishedRow,
+  lastOutcomeLine,
+  nextOutcomeLine,
+  readOutcomeWindow,
+} from '../db/sql/batchOutcomes';
 import { COLUMNS, cellValue } from '../rows/columns';
 import type { ReportStorage } from '../storage';
 

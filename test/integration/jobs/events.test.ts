@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { type LiveProgress, serviceContext } from '../../../api/lib/context';
 import { isFinalStatus } from '../../../api/lib/core/types';
 import { BATCH_CHANGES_APPLICATION_NAME } from '../../../api/lib/db/batchChanges';
 import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
-import {
-  type Admin,
-  type ApiProcess,
-  createAdmin,
-  jobStatus,
-  postRows,
-  startApiProcess,
-  startWorkerProcess,
-  until,
-  uploadsFolder,
-  warnings,
-} from '../../support/cluster';
-import { migratedDatabase } from '../../support/database';
+import { until } from '../../support/cluster';
 import { type EventStreamClient, type JobEvent, openEventStream } from '../../support/eventStream';
 import { importAndWait, submit } from '../../support/imports';
 import { holdImportKeys } from '../../support/internals';
-import type { ServiceProcess } from '../../support/processes';
 import { entranceRow } from '../../support/rows';
 import { parseEventStream } from '../../support/sse';
 import { type TestUser, useTestService } from '../../support/testService';
@@ -312,105 +298,6 @@ describe('Live progress: GET /api/v1/jobs/:batchId/events', () => {
         assert.ok(live().batches.stats().notifications > notified, 'notified on the new connection');
         await hold.releaseAll();
         assert.equal((await readToEnd(stream, progress)).body.status, 'completed');
-      } finally {
-        await hold.releaseAll();
-      }
-    });
-  });
-
-  describe('with a bound on streams', () => {
-    const suite = useTestService({ env: { EVENTS_MAX_STREAMS: '2' } });
-
-    it('answers 503 with Retry-After past EVENTS_MAX_STREAMS, and takes streams again once some end', async () => {
-      const { rows, firstOfEachChunk } = chunkedRows(1);
-      const hold = await holdImportKeys(suite.app.settings.databaseUrl!, suite.admin.id, firstOfEachChunk);
-      try {
-        const batchId = await submit(suite.app, suite.admin, rows);
-        const open = () => openEventStream(suite.app.url, batchId, suite.admin.token);
-        const [first, second] = [await open(), await open()];
-        assert.deepEqual([first.status, second.status], [200, 200]);
-
-        const refused = await open();
-        assert.equal(refused.status, 503);
-        assert.match(refused.headers['content-type'] ?? '', /^application\/json/);
-        assert.ok(Number(refused.headers['retry-after']) >= 1);
-        assert.deepEqual(await refused.json(), {
-          message: 'This server follows as many imports as it can right now. Try again later.',
-        });
-
-        second.close();
-        await until(
-          async () => serviceContext().liveProgress!.streams.stats().open === 1,
-          30_000,
-          'one stream',
-        );
-        const third = await open();
-        assert.equal(third.status, 200);
-        await hold.releaseAll();
-        for (const stream of [first, third]) {
-          const head = await stream.next();
-          assert.ok(head);
-          assert.equal((await readToEnd(stream, head)).body.status, 'completed');
-        }
-      } finally {
-        await hold.releaseAll();
-      }
-    });
-  });
-
-  describe('API and workers in separate processes', () => {
-    let databaseUrl: string;
-    let uploads: string;
-    let api: ApiProcess;
-    let worker: ServiceProcess;
-    let admin: Admin;
-
-    before(async function () {
-      this.timeout(180_000);
-      databaseUrl = await migratedDatabase();
-      uploads = uploadsFolder();
-      // Production mode: Sails' `compress` middleware is on, as on a real server.
-      const env = { IMPORT_CHUNK_SIZE: String(CHUNK_SIZE) };
-      [api, worker] = await Promise.all([
-        startApiProcess(databaseUrl, uploads, { ...env, API_ONLY: 'true' }),
-        startWorkerProcess(databaseUrl, uploads, env),
-      ]);
-      admin = await createAdmin(databaseUrl);
-    });
-
-    after(async function () {
-      this.timeout(90_000);
-      await Promise.all([api?.process.stop(), worker?.stop()]);
-      if (uploads) rmSync(uploads, { recursive: true, force: true });
-    });
-
-    it('streams the progress of chunks another process imports, uncompressed, before the batch ends', async function () {
-      this.timeout(120_000);
-      const { rows, firstOfEachChunk } = chunkedRows(3);
-      const hold = await holdImportKeys(databaseUrl, admin.id, firstOfEachChunk);
-      try {
-        const batchId = await postRows(api.url, admin.token, rows);
-        const stream = await openEventStream(api.url, batchId, admin.token, {
-          'accept-encoding': 'gzip, deflate, br',
-        });
-        assert.equal(stream.status, 200);
-        assert.equal(stream.headers['content-encoding'], undefined, 'not compressed');
-        const first = await stream.next();
-        assert.ok(first);
-        assert.equal(first.body.progress.completedChunks, 0);
-
-        await hold.release(0);
-        const progress = await stream.nextMatching(firstChunkDone, 'the first chunk');
-        assert.equal(progress.body.status, 'active', 'an event arrived while the batch runs');
-        await hold.releaseAll();
-        const last = await readToEnd(stream, progress);
-        assert.equal(last.body.status, 'completed');
-        assert.deepEqual(unsigned(last.body), unsigned(await jobStatus(api.url, admin.token, batchId)));
-      } catch (error) {
-        throw new Error(
-          `${(error as Error).message}\napi:\n${warnings(api.process.output())}\nworker:\n${warnings(worker.output())}`,
-          { cause: error },
-        );
       } finally {
         await hold.releaseAll();
       }

@@ -35,10 +35,8 @@ import {
   Pacer,
   type RowLimits,
 } from './bodyStream';
-
-/** The encodings a CSV file may be sent in (SPEC 15), as a `charset` parameter of `text/csv` names them. */
-export const CSV_CHARSETS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
-export type CsvCharset = (typeof CSV_CHARSETS)[number];
+import { type CsvCharset, toUtf8 } from './csvEncoding';
+import { CellGuard, CR, DelimiterSniffer, LF, unreadable } from './csvScanning';
 
 export const EMPTY_FILE_MESSAGE = 'The CSV file is empty.';
 export const NO_ROWS_MESSAGE = 'The CSV file has a header but no rows.';
@@ -51,76 +49,6 @@ export const MAX_RECORD_CHARS = MAX_ROW_BYTES;
 const CELLS_PER_COLUMN = 10;
 
 type CsvRow = Record<string, string>;
-
-const CR = '\r';
-const LF = '\n';
-/** The delimiters a file may use, in order of preference on a tie: `,` `;` tab `|`. */
-const DELIMITERS = [',', ';', '\t', '|'];
-/** What `String.prototype.trim` removes, which is what makes a cell blank (see isBlank). */
-const WHITESPACE = /\s/;
-
-/**
- * Finds the header line and counts its delimiters outside quotes. A line the reader would skip as
- * blank (nothing but delimiters, quotes and white space, a BOM included) is passed over, so the
- * delimiter is the header's. A quote toggles quoting; a doubled quote inside quotes is a quote
- * character, and so content. The page's headerSeparator (assets/import/csv.js) applies the same rule.
- */
-class DelimiterSniffer {
-  private readonly decoder = new TextDecoder('utf-8');
-  private bytes = 0;
-  /** More delimiters than this on the header line, and it is refused unread: its cells are too many. */
-  constructor(private readonly maxDelimiters: number) {}
-
-  private quoted = false;
-  private closedQuote = false;
-  private content = false;
-  private readonly counts = DELIMITERS.map(() => 0);
-
-  /**
-   * Reads a piece; true once the header line is complete, has too many cells, or is longer than a
-   * record may be (the parser then says so).
-   */
-  feed(buf: Buffer): boolean {
-    this.bytes += buf.length;
-    for (const char of this.decoder.decode(buf, { stream: true })) {
-      if (this.read(char)) return true;
-    }
-    return this.bytes > MAX_RECORD_CHARS;
-  }
-
-  /** Reads a character of the text; true at the end of the header line. */
-  private read(char: string): boolean {
-    if (char === '"') {
-      if (!this.quoted && this.closedQuote) this.content = true;
-      this.quoted = !this.quoted;
-      this.closedQuote = !this.quoted;
-      return false;
-    }
-    this.closedQuote = false;
-    const delimiter = this.quoted ? -1 : DELIMITERS.indexOf(char);
-    if (delimiter !== -1) return ++this.counts[delimiter] > this.maxDelimiters && this.content;
-    if (!this.quoted && (char === CR || char === LF)) {
-      if (this.content) return true;
-      this.counts.fill(0);
-    } else if (!WHITESPACE.test(char)) this.content = true;
-    return false;
-  }
-
-  get delimiter(): string {
-    return DELIMITERS[this.best()];
-  }
-
-  /** Cells of the header line read so far, as the delimiter splits it. */
-  get cells(): number {
-    return this.counts[this.best()] + 1;
-  }
-
-  private best(): number {
-    let best = 0;
-    for (let i = 1; i < DELIMITERS.length; i++) if (this.counts[i] > this.counts[best]) best = i;
-    return best;
-  }
-}
 
 function isBlank(cells: readonly string[]): boolean {
   for (const cell of cells) if (cell.length > 0 && cell.trim().length > 0) return false;
@@ -137,10 +65,6 @@ function lineBreaks(cells: readonly string[]): number {
     }
   }
   return breaks;
-}
-
-function unreadable(line: number, problem: string): InvalidInputError {
-  return new InvalidInputError(`The CSV file could not be read at line ${line}: ${problem}`);
 }
 
 /**
@@ -230,58 +154,6 @@ function describeCsvError(error: CsvError, line: number): InvalidInputError {
   }
 }
 
-/** The byte-order marks that name an encoding, whatever the request declares (as browsers decode). */
-const BYTE_ORDER_MARKS: readonly { bytes: readonly number[]; charset: CsvCharset }[] = [
-  { bytes: [0xef, 0xbb, 0xbf], charset: 'utf-8' },
-  { bytes: [0xff, 0xfe], charset: 'utf-16le' },
-  { bytes: [0xfe, 0xff], charset: 'utf-16be' },
-];
-
-function charsetOfBom(start: Buffer): CsvCharset | undefined {
-  return BYTE_ORDER_MARKS.find(({ bytes }) => bytes.every((byte, i) => start[i] === byte))?.charset;
-}
-
-/**
- * The body's pieces as UTF-8, decoded as they arrive (a character cut between two pieces waits for
- * the next one). A byte-order mark at the start names the encoding, whatever `declared` says: a file
- * saved as UTF-8 with a BOM but declared Windows-1252 would otherwise begin with "ï»¿" and have its
- * accents garbled. Bytes the charset cannot decode become U+FFFD, as invalid UTF-8 does; a UTF-16
- * byte-order mark is dropped (the parser drops UTF-8's).
- */
-async function* toUtf8(pieces: AsyncGenerator<Buffer>, declared: CsvCharset): AsyncGenerator<Buffer> {
-  try {
-    let start = Buffer.alloc(0);
-    let next = await pieces.next();
-    for (; !next.done && start.length < 3; next = await pieces.next())
-      start = Buffer.concat([start, next.value]);
-    const charset = charsetOfBom(start) ?? declared;
-    const all = resumed(start, next, pieces);
-    if (charset === 'utf-8') {
-      yield* all;
-      return;
-    }
-    const decoder = new TextDecoder(charset);
-    for await (const piece of all) {
-      const text = decoder.decode(piece, { stream: true });
-      if (text.length > 0) yield Buffer.from(text, 'utf8');
-    }
-    const rest = decoder.decode();
-    if (rest.length > 0) yield Buffer.from(rest, 'utf8');
-  } finally {
-    await pieces.return(undefined);
-  }
-}
-
-/** The pieces again: those read to look at the start, then the others. */
-async function* resumed(
-  start: Buffer,
-  next: IteratorResult<Buffer>,
-  pieces: AsyncGenerator<Buffer>,
-): AsyncGenerator<Buffer> {
-  if (start.length > 0) yield start;
-  for (let piece = next; !piece.done; piece = await pieces.next()) yield piece.value;
-}
-
 /** The header line's pieces, read to choose the delimiter, then the rest of the body. */
 async function* replayed(
   head: Buffer[],
@@ -294,53 +166,6 @@ async function* replayed(
   } finally {
     // Closed early (the parser failed, or the rows stopped being read): release the request too.
     await rest.return(undefined);
-  }
-}
-
-const QUOTE_BYTE = 0x22;
-const CR_BYTE = 0x0d;
-const LF_BYTE = 0x0a;
-
-/**
- * Counts the cells of each record as its bytes go by, and refuses one of more than `maxCells`
- * before the parser has built it: csv-parse copies a record whose length differs from the first
- * into an error object (relaxed or not), which for a line of millions of empty cells held the event
- * loop for a quarter of a second. Counts lines as the reader does, to name the one where the record
- * begins.
- */
-class CellGuard {
-  private quoted = false;
-  private cells = 1;
-  private line = 1;
-  private recordLine = 1;
-  private afterCr = false;
-
-  constructor(
-    private readonly delimiter: number,
-    private readonly maxCells: number,
-  ) {}
-
-  checked(buf: Buffer): Buffer {
-    // Locals, not fields, in this loop over every byte of the file.
-    let { quoted, cells, line, recordLine, afterCr } = this;
-    const { delimiter, maxCells } = this;
-    for (let i = 0; i < buf.length; i++) {
-      const byte = buf[i];
-      const crlf = byte === LF_BYTE && afterCr;
-      afterCr = byte === CR_BYTE;
-      if (byte === QUOTE_BYTE) quoted = !quoted;
-      else if (byte === LF_BYTE || byte === CR_BYTE) {
-        if (!crlf) line++;
-        if (!quoted && !crlf) {
-          cells = 1;
-          recordLine = line;
-        }
-      } else if (byte === delimiter && !quoted && ++cells > maxCells) {
-        throw unreadable(recordLine, `a row has more than ${maxCells} cells.`);
-      }
-    }
-    Object.assign(this, { quoted, cells, line, recordLine, afterCr });
-    return buf;
   }
 }
 

@@ -26,14 +26,8 @@
  * The caller rolls back whatever rows were yielded before an error.
  */
 import { InvalidInputError } from '../../core/errors';
-import {
-  type BodyChunk,
-  bodyPieces,
-  MAX_ROW_BYTES,
-  type NumberedRow,
-  Pacer,
-  type RowLimits,
-} from './bodyStream';
+import { type BodyChunk, bodyPieces, type NumberedRow, Pacer, type RowLimits } from './bodyStream';
+import { ValueLimits } from './jsonLimits';
 import {
   CLOSE_BRACE,
   CLOSE_BRACKET,
@@ -52,9 +46,6 @@ export const REPEATED_DATA_MESSAGE =
   'Request body has more than one "data" key. Send all rows in one "data" array.';
 
 type JsonRow = Record<string, unknown>;
-
-/** Values a row may hold beyond two per column: cells that are lists or objects fail one by one. */
-const NESTED_VALUES_ALLOWED = 10_000;
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -100,11 +91,10 @@ class JsonRowScanner {
   private dataSeen = false;
   /** The "valid JSON, wrong shape" answer, given once the rest of the body is known to be JSON. */
   private problem: string | null = null;
-  /** Members and elements a value may hold, at any depth: a row's columns, and some to spare. */
-  private readonly maxTokens: number;
+  private readonly limits: ValueLimits;
 
-  constructor(private readonly maxColumns: number) {
-    this.maxTokens = 2 * maxColumns + NESTED_VALUES_ALLOWED;
+  constructor(maxColumns: number) {
+    this.limits = new ValueLimits(maxColumns);
   }
 
   /** Scans one piece of the body, appending the rows it completes. */
@@ -249,7 +239,9 @@ class JsonRowScanner {
   private capture(buf: Buffer, i: number, rows: JsonRow[]): number {
     const next = this.cutter.cut(buf, i);
     // Before JSON.parse sees it: what one parse builds, and so how long it holds the event loop.
-    if (this.cutter.size > MAX_ROW_BYTES || this.cutter.tokens > this.maxTokens) throw this.tooLarge();
+    if (this.limits.exceededBy(this.cutter)) {
+      throw this.limits.error(this.role === 'row' ? this.elements + 2 : null);
+    }
     const text = this.cutter.text;
     if (text !== null) {
       this.cutter.text = null;
@@ -257,15 +249,6 @@ class JsonRowScanner {
       this.complete(text, rows);
     }
     return next;
-  }
-
-  private tooLarge(): InvalidInputError {
-    const size = `longer than ${MAX_ROW_BYTES / 1024 / 1024} MB or holds more than ${this.maxTokens} values`;
-    return new InvalidInputError(
-      this.role === 'row'
-        ? `The row at line ${this.elements + 2} is ${size}: a row has at most ${this.maxColumns} columns, each text or a number.`
-        : `A value of the body outside "data" is ${size}.`,
-    );
   }
 
   private complete(text: string, rows: JsonRow[]): void {
