@@ -1,9 +1,9 @@
 /**
  * Step 2, importing a chunk and completing it: reads the chunk's staged rows a window at a time,
- * converts them in memory, writes the valid ones with a handful of set-based statements, records every row's outcome,
- * adds the counts to the batch and enqueues the completion check. Everything goes through `db`, the
- * transaction in which the queue completes the chunk's job, so a crash or a retry can never import a
- * chunk twice.
+ * converts them in memory, writes the valid ones with a handful of set-based statements, records
+ * every row's outcome, adds the counts to the batch and enqueues the completion check. Everything
+ * goes through `db`, the transaction in which the queue completes the chunk's job, so a crash or a
+ * retry can never import a chunk twice.
  */
 import { coerceError } from '../core/errors';
 import { cellsOf, mapInTurns } from '../core/eventLoop';
