@@ -65,22 +65,22 @@ describe('Import rows: streaming JSON body reader, its limits and its memory', (
     assert.equal(broken.error?.message, NOT_JSON_MESSAGE);
   });
 
-  it('refuses a row longer than 16 MB or holding more values than its columns allow, before parsing it', async () => {
+  it('refuses a row longer than 4 MB or holding more values than its columns allow, before parsing it', async () => {
     const row = (cells: string) => `{"data":[{"id":"a"},{"id":"b",${cells}}]}`;
     const limit = 2 * LIMITS.maxColumns + 10_000;
     const refused = (line: number) =>
-      `The row at line ${line} is longer than 16 MB or holds more than ${limit} values: a row has at most ${LIMITS.maxColumns} columns, each text or a number.`;
+      `The row at line ${line} is longer than 4 MB or holds more than ${limit} values: a row has at most ${LIMITS.maxColumns} columns, each text or a number.`;
     const keys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',');
     const cases: [string, string | undefined][] = [
-      [row(`"long":"${'x'.repeat(16 * 1024 * 1024)}"`), refused(3)],
+      [row(`"long":"${'x'.repeat(4 * 1024 * 1024)}"`), refused(3)],
       [row(keys(limit / 2 + 1)), refused(3)],
       [row(`"list":[${Array.from({ length: limit }, () => 1).join(',')}]`), refused(3)],
       [
-        `{"other":"${'y'.repeat(16 * 1024 * 1024)}","data":[{"id":"a"}]}`,
-        'A value of the body outside "data" is longer than 16 MB or holds more than 11000 values.',
+        `{"other":"${'y'.repeat(4 * 1024 * 1024)}","data":[{"id":"a"}]}`,
+        'A value of the body outside "data" is longer than 4 MB or holds more than 11000 values.',
       ],
       // Just inside: a long cell, and as many values as allowed (a row that then fails one by one).
-      [row(`"long":"${'x'.repeat(15 * 1024 * 1024)}"`), undefined],
+      [row(`"long":"${'x'.repeat(3.5 * 1024 * 1024)}"`), undefined],
       [row(keys(limit / 2 - 1)), undefined],
     ];
     for (const [body, message] of cases) {

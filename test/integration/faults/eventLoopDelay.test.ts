@@ -273,7 +273,7 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
         400,
       ],
       ['JSON row of 20 MB', json(`{"long":"${'x'.repeat(20 * MB)}"}`), 'application/json', 400],
-      ['JSON cell of 15 MB', json(`{"id":"big","long":"${'x'.repeat(15 * MB)}"}`), 'application/json', 200],
+      ['JSON cell of 3.5 MB', json(`{"id":"big","long":"${'x'.repeat(3.5 * MB)}"}`), 'application/json', 200],
       [
         'CSV header of a million columns',
         Buffer.from(`${'c,'.repeat(1_000_000)}c\n${csvLine}\n`),
@@ -299,8 +299,8 @@ describe('Faults: event-loop delay while a hostile batch and a large check-rows 
         400,
       ],
       [
-        'CSV cell of 15 MB',
-        Buffer.from(`${columns.join(',')},long\n${csvLine},${'z'.repeat(15 * MB)}\n`),
+        'CSV cell of 3.5 MB',
+        Buffer.from(`${columns.join(',')},long\n${csvLine},${'z'.repeat(3.5 * MB)}\n`),
         'text/csv',
         200,
       ],

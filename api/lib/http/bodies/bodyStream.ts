@@ -18,8 +18,11 @@ export interface RowLimits extends BodyLimits {
   maxColumns: number;
 }
 
-/** Longest row: far above any real one (500 cells of 32 KB), and a bound on what one parse takes. */
-export const MAX_ROW_BYTES = 16 * 1024 * 1024;
+/**
+ * Longest row: far above any real one (a hundred cells of 32 KB, the longest a cell may be), and a
+ * bound on what one parse of a row takes: a row of 16 MB held the event loop for 100 ms once.
+ */
+export const MAX_ROW_BYTES = 4 * 1024 * 1024;
 
 /** A byte is the same in Buffer and Uint8Array; the readers index both the same way. */
 export type BodyChunk = Buffer | Uint8Array;

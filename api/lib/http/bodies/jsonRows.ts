@@ -20,7 +20,7 @@
  * - a second top-level "data" key (JSON.parse would silently keep the last) is refused: the rows
  *   of the first have already gone on, and guessing which list was meant could import the wrong one;
  * - more than `maxBytes` bytes → TooLargeError, unless a syntax error came first;
- * - a row (or any other value) longer than 16 MB, or holding more values than its columns allow
+ * - a row (or any other value) longer than 4 MB, or holding more values than its columns allow
  *   (a million keys, a cell that is a list of millions), is refused before it is parsed: one parse
  *   of it would hold the event loop for a second.
  * The caller rolls back whatever rows were yielded before an error.
