@@ -1,7 +1,8 @@
 /**
  * The per-process hub behind live progress: whoever watches a batch is handed its row at once and
  * again at each visible change, whichever process made it. Changes come from the one LISTEN connection
- * (./batchChanges); each one makes the hub read the batch once, for every watcher of it:
+ * (./channelListener, on BATCH_CHANGED_CHANNEL, which every statement that changes a batch's progress or status
+ * notifies at its commit, from whichever process ran it); each one makes the hub read the batch once, for every watcher of it:
  *
  * - coalesced: per batch, at most one read in flight and one more after it, however many
  *   notifications arrive meanwhile (a chunk commits, its completion check commits, ...);
@@ -16,9 +17,9 @@
  */
 import { coerceError } from '../core/errors';
 import { createLogger } from '../core/log';
-import { type BatchChangeListener, listenForBatchChanges } from './batchChanges';
+import { type ChannelListener, listenToChannel } from './channelListener';
 import type { Queryable } from './pool';
-import { type BatchRow, findBatch } from './sql/batches';
+import { BATCH_CHANGED_CHANNEL, type BatchRow, findBatch } from './sql/batches';
 
 const log = createLogger('batch-watch');
 
@@ -84,7 +85,8 @@ interface Entry {
   again: boolean;
 }
 
-const PING_TIMEOUT_MS = 10_000;
+/** How the hub's LISTEN connection names itself in pg_stat_activity. */
+export const BATCH_CHANGES_APPLICATION_NAME = 'cave-import batch-changes';
 
 export async function startBatchWatch({
   db,
@@ -141,18 +143,15 @@ export async function startBatchWatch({
     for (const batchId of entries.keys()) requestRead(batchId);
   };
 
-  const listener: BatchChangeListener = await listenForBatchChanges(databaseUrl, {
-    onChange: (batchId) => {
+  const listener: ChannelListener = await listenToChannel(databaseUrl, {
+    channel: BATCH_CHANGED_CHANNEL,
+    applicationName: BATCH_CHANGES_APPLICATION_NAME,
+    onNotification: (batchId) => {
       notifications++;
       requestRead(batchId);
     },
-    onReconnect: readAll,
+    onSubscribed: readAll,
   });
-
-  const resync = () => {
-    readAll();
-    void listener.ping(PING_TIMEOUT_MS);
-  };
 
   return {
     watch(batchId, onChange) {
@@ -164,7 +163,7 @@ export async function startBatchWatch({
       }
       const watcher: Watcher = { onChange, seen: undefined };
       entry.watchers.add(watcher);
-      resyncTimer ??= setInterval(resync, resyncSeconds * 1000).unref();
+      resyncTimer ??= setInterval(readAll, resyncSeconds * 1000).unref();
       // Handed the row of the read in flight if there is one, and in any case of a read that starts
       // after it subscribed: no change committed before can be missing from what it is handed.
       requestRead(batchId);

@@ -4,12 +4,16 @@ import { coerceError } from '../core/errors';
 import { createLogger } from '../core/log';
 import type { Settings } from '../core/settings';
 import { QUEUES } from '../core/types';
+import { listenToChannel } from '../db/channelListener';
 import { type Queryable, toExecuteSql } from '../db/pool';
 import { PG_BOSS_SCHEMA_VERSION, readQueueSchemaVersion, wakeQueueWorkers } from '../db/sql/queueJobs';
 import type { EnqueueOptions, JobQueue } from '../pipeline/ports';
 import { queueDefinitions } from './queues';
 
 const log = createLogger('queue');
+
+/** How the connection on which pg-boss hears of new jobs names itself in pg_stat_activity. */
+export const PG_BOSS_LISTEN_APPLICATION_NAME = 'cave-import:pgboss-listen';
 
 /** Starts pg-boss in its own schema and makes sure every queue of the pipeline exists. */
 export async function startBoss(
@@ -30,11 +34,32 @@ export async function startBoss(
     monitorIntervalSeconds: settings.superviseIntervalSeconds,
   });
   boss.on('error', (error) => log.error('pg-boss error', { error: coerceError(error) }));
+  listenWithOurConnection(boss, databaseUrl);
   await boss.start();
   for (const [name, options] of queueDefinitions(settings)) {
     await ensureQueue(boss, name, options);
   }
   return boss;
+}
+
+/**
+ * pg-boss's own LISTEN client drops every listener before it ends its connection, so the server's
+ * last message on it (a restart's "terminating connection", arriving while the service stops or the
+ * client is being replaced) is an 'error' nobody hears, which ends the process. Its database takes any
+ * `listen` of pg-boss's adapter interface: ours keeps listening for errors to the end, and comes back
+ * with back-off when the connection drops.
+ */
+function listenWithOurConnection(boss: PgBoss, databaseUrl: string): void {
+  const db = boss.getDb();
+  db.listen = async (channel, onNotification, onSubscribed) => {
+    const listener = await listenToChannel(databaseUrl, {
+      channel,
+      applicationName: PG_BOSS_LISTEN_APPLICATION_NAME,
+      onNotification,
+      onSubscribed,
+    });
+    return { close: () => listener.stop() };
+  };
 }
 
 /** Warns when pg-boss's tables are not the version the recovery sweep's SQL was written against. */

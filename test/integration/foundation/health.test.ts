@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type supertest from 'supertest';
 import { migrateDatabase } from '../../../api/lib/db/migrate';
+import { PG_BOSS_LISTEN_APPLICATION_NAME } from '../../../api/lib/queue/boss';
 import { until } from '../../support/cluster';
 import { cutOffDatabase } from '../../support/database';
 import { type PrivatePostgres, startPrivatePostgres } from '../../support/privatePostgres';
@@ -28,6 +30,44 @@ describe('Foundation: health when the database is down', () => {
       assert.deepEqual(res.body, { status: 'error', database: 'error', queue: 'error' });
     } finally {
       await app.stop().catch(() => {});
+    }
+  });
+
+  it('hears of new jobs on a LISTEN connection of its own, which comes back when it is terminated', async () => {
+    const app = await startTestService({ env: { LOG_LEVEL: 'silent' } });
+    try {
+      const listening = async () =>
+        (
+          await app.query(
+            'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+            [PG_BOSS_LISTEN_APPLICATION_NAME],
+          )
+        ).map((row) => row.pid as number);
+      const [first, ...others] = await listening();
+      assert.ok(first, 'a LISTEN connection');
+      assert.deepEqual(others, []);
+      await app.query('SELECT pg_terminate_backend($1)', [first]);
+      await until(
+        async () => {
+          const pids = await listening();
+          return pids.length === 1 && pids[0] !== first;
+        },
+        30_000,
+        'a new LISTEN connection',
+      );
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('stops without an uncaught error when the database goes away as it stops', async function () {
+    this.timeout(120_000);
+    // The server's last word on a connection being ended ("terminating connection") must find an
+    // error listener: once it did not, on pg-boss's LISTEN connection, and ended the process.
+    // A race, so tried several times; mocha fails the test on any uncaught error.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const app = await startTestService({ env: { LOG_LEVEL: 'silent' } });
+      await Promise.all([cutOffDatabase(app.service.databaseUrl), delay(attempt * 4).then(() => app.stop())]);
     }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { type LiveProgress, serviceContext } from '../../../api/lib/context';
 import { isFinalStatus } from '../../../api/lib/core/types';
-import { BATCH_CHANGES_APPLICATION_NAME } from '../../../api/lib/db/batchChanges';
+import { BATCH_CHANGES_APPLICATION_NAME } from '../../../api/lib/db/batchWatch';
 import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
 import { until } from '../../support/cluster';
 import { type EventStreamClient, type JobEvent, openEventStream } from '../../support/eventStream';
