@@ -148,6 +148,7 @@ export async function copyFloor(
       totalRows: rows.length,
       chunkSize: rows.length,
       totalChunks: 1,
+      chunkFirstLines: [2],
       columns: HEADER,
     });
     // Every record's authors, as the import resolves them: a duplicate's content names its author by id.

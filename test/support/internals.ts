@@ -28,6 +28,7 @@ export const entranceWrites = {
       chunkSize: 1,
       totalChunks: 2,
       columns: [],
+      chunkFirstLines: [2, 3],
     });
     const row = entranceRow({ id: `race-${batchId}` });
     const conversion = convertRow(row, 2, reference);

@@ -35,7 +35,7 @@ import { checkedRows, type ImportLimits, type NumberedRow, type RequestShape } f
 
 const log = createLogger('import');
 
-/** Key groups read, placed and written back per statement. */
+/** Key groups read, and keys on several rows written, per statement. */
 const GROUPS_PER_PAGE = 10_000;
 
 /** From this many rows, a batch is a large part of the staging tables: their statistics are refreshed. */
@@ -100,21 +100,29 @@ async function* rowsToStage(rows: AsyncIterable<{ row: Row; line: number }>): As
   }
 }
 
-/** Places the staged key groups into chunks, in order of their first line; returns how many chunks. */
-async function placeKeyGroups(client: pg.PoolClient, batchId: string, chunkSize: number): Promise<number> {
+/**
+ * Places the staged key groups into chunks, in order of their first line: records the chunk of each
+ * key on several rows, and returns the first line of each chunk (rows alone with their key are
+ * placed by their line).
+ */
+async function placeKeyGroups(client: pg.PoolClient, batchId: string, chunkSize: number): Promise<number[]> {
   const planner = new ChunkPlanner(chunkSize);
+  const chunkFirstLines: number[] = [];
   let keyHashes: string[] = [];
   let chunks: number[] = [];
   for await (const group of readKeyGroups(client, batchId, GROUPS_PER_PAGE)) {
+    const chunk = planner.place(group.size);
+    if (chunk === chunkFirstLines.length) chunkFirstLines.push(group.firstLine);
+    if (group.keyHash === null) continue;
     keyHashes.push(group.keyHash);
-    chunks.push(planner.place(group.size));
+    chunks.push(chunk);
     if (keyHashes.length < GROUPS_PER_PAGE) continue;
     await insertKeyGroups(client, batchId, keyHashes, chunks);
     keyHashes = [];
     chunks = [];
   }
   await insertKeyGroups(client, batchId, keyHashes, chunks);
-  return planner.chunkCount;
+  return chunkFirstLines;
 }
 
 export async function submitBatch(
@@ -145,7 +153,8 @@ async function stageBatch(
   try {
     const totalChunks = await withTransaction(deps.pool, async (client) => {
       await copyStagedRows(client, batchId, rowsToStage(checkedRows(requestRows, deps.limits, shape)));
-      const totalChunks = await placeKeyGroups(client, batchId, deps.chunkSize);
+      const chunkFirstLines = await placeKeyGroups(client, batchId, deps.chunkSize);
+      const totalChunks = chunkFirstLines.length;
       if (shape.rows >= ANALYZE_FROM_ROWS) await analyzeStagingTables(client);
       // The body has been read whole: its digest is known. Claimed before the batch exists, so a
       // repeated request waits here for the first one's outcome instead of creating a batch of its own.
@@ -158,7 +167,7 @@ async function stageBatch(
         totalChunks,
         chunkSize: deps.chunkSize,
       };
-      await insertBatch(client, { ...batch, columns });
+      await insertBatch(client, { ...batch, columns, chunkFirstLines });
       const jobs = Array.from({ length: totalChunks }, (_, chunk) => ({ batchId, chunk, initiatorId }));
       await deps.queue.sendAll(QUEUES.chunk, jobs, { db: client });
       return totalChunks;

@@ -4,6 +4,7 @@
  */
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
 import type { Queryable } from '../pool';
+import { UNFINISHED_CHUNK_ROWS } from './batchRows';
 
 /**
  * Records each row's outcome, one statement for the whole chunk, with the cells its report shows
@@ -43,10 +44,7 @@ export async function failUnfinishedRows(
   const { rows } = await db.query<{ failed: number }>(
     `WITH failed AS (
        INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
-       SELECT r.id_job_batch, r.line, 'failure', $3
-         FROM t_job_batch_group g
-         JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
-        WHERE g.id_job_batch = $1 AND g.chunk = ANY($2::int[])
+       SELECT r.id_job_batch, r.line, 'failure', $3 FROM (${UNFINISHED_CHUNK_ROWS}) AS r
        ON CONFLICT (id_job_batch, line) DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS failed FROM failed`,

@@ -1,7 +1,10 @@
 /**
  * The staged rows of a batch:
  * - t_job_batch_row: every row as sent (json), keyed by (batch, line), with the hash of its import key;
- * - t_job_batch_group: which chunk each key group of the batch belongs to.
+ * - chunks: each takes a run of key groups in order of their first line. A row alone with its key
+ *   belongs to the chunk whose run holds its line (t_job_batch.chunk_first_lines); a key on several
+ *   rows has its chunk recorded in t_job_batch_group (for batches staged before migration 0014, every
+ *   key has). UNFINISHED_CHUNK_ROWS and ROW_CHUNK are the two ways to read that, and the only ones.
  * Chunks, reports and recovery all read these, never the request; what became of each row is in
  * t_job_batch_outcome (batchOutcomes.ts).
  */
@@ -75,27 +78,34 @@ export async function copyStagedRows(
   return count;
 }
 
+/** A key group as chunking sees it: its first line, its size, and its key's hash when it has several rows. */
+export interface KeyGroup {
+  firstLine: number;
+  size: number;
+  /** Only for a key on several rows: a row alone with its key is placed by its line. */
+  keyHash: string | null;
+}
+
 /**
- * A batch's key groups, in order of their first line, with their sizes: what chunking places. Read
- * through a cursor, a page at a time, so a million groups never sit in memory. Must run inside the
- * transaction that staged the rows.
+ * A batch's key groups, in order of their first line: what chunking places. Read through a cursor,
+ * a page at a time, so a million groups never sit in memory. Must run inside the transaction that
+ * staged the rows.
  */
 export async function* readKeyGroups(
   db: Queryable,
   batchId: string,
   pageSize: number,
-): AsyncGenerator<{ keyHash: string; size: number }> {
+): AsyncGenerator<KeyGroup> {
   await db.query(
     `DECLARE batch_key_groups NO SCROLL CURSOR FOR
-       SELECT key_hash::text AS "keyHash", count(*)::int AS size FROM t_job_batch_row
-        WHERE id_job_batch = $1 GROUP BY key_hash ORDER BY min(line)`,
+       SELECT min(line) AS "firstLine", count(*)::int AS size,
+              CASE WHEN count(*) > 1 THEN key_hash::text END AS "keyHash"
+         FROM t_job_batch_row WHERE id_job_batch = $1 GROUP BY key_hash ORDER BY min(line)`,
     [batchId],
   );
   try {
     for (;;) {
-      const { rows } = await db.query<{ keyHash: string; size: number }>(
-        `FETCH ${Math.trunc(pageSize)} FROM batch_key_groups`,
-      );
+      const { rows } = await db.query<KeyGroup>(`FETCH ${Math.trunc(pageSize)} FROM batch_key_groups`);
       yield* rows;
       if (rows.length < pageSize) return;
     }
@@ -104,7 +114,7 @@ export async function* readKeyGroups(
   }
 }
 
-/** Records the chunk of each key group. */
+/** Records the chunk of keys on several rows (rows alone with their key are placed by their line). */
 export async function insertKeyGroups(
   db: Queryable,
   batchId: string,
@@ -117,6 +127,46 @@ export async function insertKeyGroups(
      SELECT $1, k, c FROM unnest($2::bigint[], $3::int[]) AS g(k, c)`,
     [batchId, keyHashes, chunks],
   );
+}
+
+/**
+ * The staged rows (line, data) of batch $1's chunks $2 (int[]) that have no outcome yet: the rows
+ * alone with their key, by the runs of lines of those chunks, and the rows of keys recorded in them.
+ */
+export const UNFINISHED_CHUNK_ROWS = `
+  SELECT r.id_job_batch, r.line, r.data
+    FROM t_job_batch b
+   CROSS JOIN unnest($2::int[]) AS c(chunk)
+    JOIN t_job_batch_row r ON r.id_job_batch = b.id
+         AND r.line >= b.chunk_first_lines[c.chunk + 1]
+         AND r.line < COALESCE(b.chunk_first_lines[c.chunk + 2], 2147483647)
+   WHERE b.id = $1
+     AND NOT EXISTS (SELECT 1 FROM t_job_batch_group g WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash)
+     AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
+  UNION ALL
+  SELECT r.id_job_batch, r.line, r.data
+    FROM t_job_batch_group g
+    JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
+   WHERE g.id_job_batch = $1 AND g.chunk = ANY($2::int[])
+     AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)`;
+
+/** The chunk of staged row \`r\` of batch \`b\`: its key's recorded chunk, or the one whose run holds its line. */
+export const ROW_CHUNK = `COALESCE(
+  (SELECT g.chunk FROM t_job_batch_group g WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash),
+  width_bucket(r.line, b.chunk_first_lines) - 1)`;
+
+/** Each staged row's line and chunk, in line order: for operators and tests looking at a batch. */
+export async function readRowChunks(
+  db: Queryable,
+  batchId: string,
+): Promise<{ line: number; chunk: number }[]> {
+  const { rows } = await db.query<{ line: number; chunk: number }>(
+    `SELECT r.line, ${ROW_CHUNK} AS chunk
+       FROM t_job_batch b JOIN t_job_batch_row r ON r.id_job_batch = b.id
+      WHERE b.id = $1 ORDER BY r.line`,
+    [batchId],
+  );
+  return rows;
 }
 
 /**
@@ -165,13 +215,8 @@ export async function* readUnfinishedChunkRows(
   await db.query('SET LOCAL cursor_tuple_fraction = 1');
   await db.query(
     `DECLARE chunk_rows NO SCROLL CURSOR FOR
-     SELECT r.line, r.data
-       FROM t_job_batch_group g
-       JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
-      WHERE g.id_job_batch = $1 AND g.chunk = $2
-        AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
-      ORDER BY r.line`,
-    [batchId, chunk],
+     SELECT line, data FROM (${UNFINISHED_CHUNK_ROWS}) AS r ORDER BY line`,
+    [batchId, [chunk]],
   );
   for (;;) {
     const { rows } = await db.query<StagedRow>(`FETCH ${Math.trunc(windowRows)} FROM chunk_rows`);

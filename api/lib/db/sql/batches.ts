@@ -25,6 +25,8 @@ export interface BatchRow {
   chunk_size: number;
   total_chunks: number;
   completed_chunks: number;
+  /** The first line of each chunk's run of key groups (see batchRows.ts); null if staged before 0014. */
+  chunk_first_lines: number[] | null;
   successes: number;
   duplicates: number;
   failures: number;
@@ -54,12 +56,14 @@ export interface NewBatch {
   chunkSize: number;
   totalChunks: number;
   columns: readonly string[];
+  /** The first line of each chunk's run of key groups (see batchRows.ts). */
+  chunkFirstLines: readonly number[];
 }
 
 export async function insertBatch(db: Queryable, batch: NewBatch): Promise<void> {
   await db.query(
-    `INSERT INTO t_job_batch (id, id_initiator, total_rows, chunk_size, total_chunks, columns)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+    `INSERT INTO t_job_batch (id, id_initiator, total_rows, chunk_size, total_chunks, columns, chunk_first_lines)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::int[])`,
     [
       batch.id,
       batch.initiatorId,
@@ -67,6 +71,7 @@ export async function insertBatch(db: Queryable, batch: NewBatch): Promise<void>
       batch.chunkSize,
       batch.totalChunks,
       JSON.stringify(batch.columns),
+      batch.chunkFirstLines,
     ],
   );
 }

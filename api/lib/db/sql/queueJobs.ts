@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { QUEUES } from '../../core/types';
 import type { Queryable } from '../pool';
+import { ROW_CHUNK } from './batchRows';
 
 export const PG_BOSS_SCHEMA_VERSION = 46;
 
@@ -52,16 +53,17 @@ export async function findJoblessChunks(
   graceSeconds: number,
 ): Promise<{ batchId: string; chunk: number; initiatorId: number }[]> {
   const { rows } = await db.query<{ batchId: string; chunk: number; initiatorId: number }>(
-    `SELECT DISTINCT g.id_job_batch AS "batchId", g.chunk, b.id_initiator AS "initiatorId"
-       FROM t_job_batch b
-       JOIN t_job_batch_group g ON g.id_job_batch = b.id
-       JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
-      WHERE b.status IN ('pending', 'active')
-        AND b.created_at < now() - make_interval(secs => $1)
-        AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
-        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
-                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text
-                           AND (j.data->>'chunk')::int = g.chunk AND j.${LIVE})`,
+    `SELECT DISTINCT u."batchId", u.chunk, u."initiatorId"
+       FROM (SELECT b.id AS "batchId", ${ROW_CHUNK} AS chunk, b.id_initiator AS "initiatorId"
+               FROM t_job_batch b
+               JOIN t_job_batch_row r ON r.id_job_batch = b.id
+              WHERE b.status IN ('pending', 'active')
+                AND b.created_at < now() - make_interval(secs => $1)
+                AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
+            ) AS u
+      WHERE NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
+                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = u."batchId"::text
+                           AND (j.data->>'chunk')::int = u.chunk AND j.${LIVE})`,
     [graceSeconds, QUEUES.chunk, QUEUES.chunkDead],
   );
   return rows;
