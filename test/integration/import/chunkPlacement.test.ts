@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { withTransaction } from '../../../api/lib/db/pool';
+import { insertBatch } from '../../../api/lib/db/sql/batches';
+import { readRowChunks, readUnfinishedChunkRows } from '../../../api/lib/db/sql/batchRows';
+import { importAndWait, outcomesOf } from '../../support/imports';
+import { entranceRow } from '../../support/rows';
+import { useTestService } from '../../support/testService';
+
+describe('Import rows: chunks placed by the first line of each key', () => {
+  const suite = useTestService({ settings: { import: { chunkSize: 2 } } });
+
+  it('places a row alone with its key by its line, and records only keys on several rows', async () => {
+    // Keys by line 2…8: A B C A D E A. Groups in order of first line: A (3 rows), B, C, D, E.
+    // Chunks of 2: A alone overflows its chunk (0); B and C fill chunk 1; D and E chunk 2.
+    const keys = ['A', 'B', 'C', 'A', 'D', 'E', 'A'];
+    const prefix = randomUUID().slice(0, 8);
+    const rows = keys.map((key) => entranceRow({ id: `${prefix}-${key}` }));
+    const status = await importAndWait(suite.app, suite.admin, rows);
+    assert.equal(status.status, 'completed');
+    assert.deepEqual(status.result?.summary, { successes: 5, duplicates: 2, failures: 0 });
+
+    const chunks = await readRowChunks(suite.app.service.pool, status.batchId);
+    assert.deepEqual(
+      chunks.map(({ line, chunk }) => [line, chunk]),
+      [
+        [2, 0],
+        [3, 1],
+        [4, 1],
+        [5, 0],
+        [6, 2],
+        [7, 2],
+        [8, 0],
+      ],
+    );
+    const [batch] = await suite.app.query(
+      `SELECT b.chunk_first_lines, b.total_chunks,
+              (SELECT count(*)::int FROM t_job_batch_group g WHERE g.id_job_batch = b.id) AS groups
+         FROM t_job_batch b WHERE b.id = $1`,
+      [status.batchId],
+    );
+    assert.deepEqual(batch, { chunk_first_lines: [2, 3, 6], total_chunks: 3, groups: 1 });
+    // The earliest line of A won, whichever chunk its later lines sit among.
+    const outcomes = await outcomesOf(suite.app, status.batchId);
+    assert.deepEqual(
+      outcomes.map((o) => [o.line, o.outcome]),
+      [
+        [2, 'success'],
+        [3, 'success'],
+        [4, 'success'],
+        [5, 'duplicate'],
+        [6, 'success'],
+        [7, 'success'],
+        [8, 'duplicate'],
+      ],
+    );
+  });
+
+  it('reads a batch staged before chunk_first_lines existed: every key group recorded', async () => {
+    const batchId = randomUUID();
+    const pool = suite.app.service.pool;
+    await insertBatch(pool, {
+      id: batchId,
+      initiatorId: suite.admin.id,
+      totalRows: 3,
+      chunkSize: 2,
+      totalChunks: 2,
+      columns: ['id'],
+      chunkFirstLines: [],
+    });
+    await pool.query('UPDATE t_job_batch SET chunk_first_lines = NULL WHERE id = $1', [batchId]);
+    await pool.query(
+      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, data)
+       SELECT $1, line, line * 10, json_build_object('id', line) FROM unnest(ARRAY[2, 3, 4]) AS line`,
+      [batchId],
+    );
+    await pool.query(
+      `INSERT INTO t_job_batch_group (id_job_batch, key_hash, chunk)
+       SELECT $1, k, c FROM unnest(ARRAY[20, 30, 40]::bigint[], ARRAY[1, 0, 1]) AS g(k, c)`,
+      [batchId],
+    );
+    assert.deepEqual(
+      (await readRowChunks(pool, batchId)).map(({ line, chunk }) => [line, chunk]),
+      [
+        [2, 1],
+        [3, 0],
+        [4, 1],
+      ],
+    );
+    const linesOf = (chunk: number) =>
+      withTransaction(pool, async (client) => {
+        const lines: number[] = [];
+        for await (const window of readUnfinishedChunkRows(client, batchId, chunk, 10))
+          lines.push(...window.map((row) => row.line));
+        return lines;
+      });
+    assert.deepEqual(await linesOf(0), [3]);
+    assert.deepEqual(await linesOf(1), [2, 4]);
+  });
+});
