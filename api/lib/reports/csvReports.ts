@@ -110,21 +110,31 @@ export function neutraliseFormula(value: unknown): string {
 }
 
 /**
- * A report's rows in line order, a window of lines at a time. An empty window jumps to the next line
- * of that outcome: line numbers can be sparse (a file's blank lines, its cells' line breaks, or a
- * report of few rows), and windows of nothing would otherwise be read across the whole file.
+ * A report's rows in line order, a window of lines at a time, the next window read while this one is
+ * written. An empty window jumps to the next line of that outcome: line numbers can be sparse (a
+ * file's blank lines, its cells' line breaks, or a report of few rows), and windows of nothing would
+ * otherwise be read across the whole file.
  */
 async function* rowsOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
   const last = await lastOutcomeLine(db, batchId);
-  for (let after = 0; after < last; ) {
-    const rows = await readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
-    yield* rows;
+  const readFrom = (after: number) => {
+    const window = readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
+    // Not unhandled if the reader stops before it asks for this window: its error then has no one to tell.
+    window.catch(() => {});
+    return window;
+  };
+  let after = 0;
+  let ahead = after < last ? readFrom(after) : null;
+  while (ahead) {
+    const rows = await ahead;
     after += WINDOW_LINES;
     if (rows.length === 0 && after < last) {
       const next = await nextOutcomeLine(db, batchId, outcome, after);
       if (next === null) return;
       after = next - 1;
     }
+    ahead = after < last ? readFrom(after) : null;
+    yield* rows;
   }
 }
 
