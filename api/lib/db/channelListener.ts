@@ -107,7 +107,7 @@ export async function listenToChannel(
         client = next;
         failures = 0;
         log.info(`LISTEN ${channel} connection back`);
-        options.onSubscribed();
+        subscribed();
       } catch (error) {
         failures++;
         log.warn(`LISTEN ${channel} connection refused (attempt ${failures}): retrying`, {
@@ -118,17 +118,32 @@ export async function listenToChannel(
     }, delay);
   }
 
+  /** The caller catches up; a failure of its own must not cost the connection, nor leak one. */
+  const subscribed = () => {
+    try {
+      options.onSubscribed();
+    } catch (error) {
+      log.error(`LISTEN ${channel}: catching up after subscribing failed`, { error: coerceError(error) });
+    }
+  };
+
   const heartbeat = async () => {
     const current = client;
     if (!current) return;
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        current.query('SELECT 1'),
-        new Promise((_, reject) => {
+      // The connection answers, and still listens (a LISTEN can be lost without the connection).
+      const listening = current.query<{ listening: boolean }>(
+        'SELECT $1 = ANY (ARRAY(SELECT pg_listening_channels())) AS listening',
+        [channel],
+      );
+      const { rows } = await Promise.race([
+        listening,
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${heartbeatMs} ms`)), heartbeatMs);
         }),
       ]);
+      if (!rows[0]?.listening) throw new Error(`no longer listening on ${channel}`);
     } catch (error) {
       if (client === current) {
         log.warn(`LISTEN ${channel} connection does not answer: replacing it`, { error: coerceError(error) });
@@ -140,7 +155,7 @@ export async function listenToChannel(
   };
 
   client = await connect();
-  options.onSubscribed();
+  subscribed();
   const heartbeatTimer = setInterval(() => void heartbeat(), heartbeatMs).unref();
 
   return {

@@ -27,7 +27,7 @@ export async function failDeadChunk(
   const message = chunk.reason
     ? `Chunk failed: ${chunk.reason}`
     : chunkFailedMessage(giveUp.attempts, giveUp.error);
-  const failures = await failUnfinishedRows(deps.db, chunk.batchId, [chunk.chunk], message);
+  const failures = await failUnfinishedRows(deps.db, chunk.batchId, chunk.chunk, message);
   // A chunk whose rows all have outcomes after all was counted by its own job; only the check is owed.
   if (failures > 0) await addChunkCounts(deps.db, chunk.batchId, { successes: 0, duplicates: 0, failures });
   await deps.queue.send(QUEUES.completionCheck, { batchId: chunk.batchId }, { db: deps.db });

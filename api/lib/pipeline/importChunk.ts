@@ -109,7 +109,7 @@ async function importRows(
 
 /** The rows of a chunk whose batch was cancelled become failures that say so. */
 async function skipCancelledChunk(ref: ChunkRef, deps: ChunkDependencies): Promise<ChunkSummary> {
-  const failures = await failUnfinishedRows(deps.db, ref.batchId, [ref.chunk], CANCELLED_ROW_MESSAGE);
+  const failures = await failUnfinishedRows(deps.db, ref.batchId, ref.chunk, CANCELLED_ROW_MESSAGE);
   const counts = { successes: 0, duplicates: 0, failures };
   await completeChunk(deps.db, deps.queue, ref.batchId, counts);
   return { batchId: ref.batchId, chunk: ref.chunk, rows: failures, ...counts, isolatedRows: 0 };

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { BATCH_STATUSES, QUEUES } from '../../../api/lib/core/types';
+import { BATCH_COLUMNS } from '../../../api/lib/db/sql/batches';
 import { REQUESTER_FOREIGN_KEYS } from '../../../api/lib/db/sql/cavers';
 import {
   PG_BOSS_SCHEMA_VERSION,
@@ -106,6 +107,22 @@ describe('Foundation: Waterline models match their tables', () => {
     );
     const allowed = [...definition.matchAll(/'(\w+)'/g)].map((match) => match[1]).sort();
     assert.deepEqual(allowed, Object.values(BATCH_STATUSES).sort());
+  });
+
+  it("a batch row's columns are every column of t_job_batch but the chunks' first lines", async () => {
+    const columns = await queryDatabase<{ name: string }>(
+      url,
+      `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 't_job_batch'`,
+    );
+    assert.deepEqual(
+      BATCH_COLUMNS.split(',')
+        .map((column) => column.trim())
+        .sort(),
+      columns
+        .map((column) => column.name)
+        .filter((name) => name !== 'chunk_first_lines')
+        .sort(),
+    );
   });
 
   it('the foreign keys that name a requester are foreign keys to t_caver', async () => {

@@ -66,7 +66,7 @@ describe('Import rows: chunks placed by the first line of each key', () => {
       chunkSize: 2,
       totalChunks: 2,
       columns: ['id'],
-      chunkFirstLines: [],
+      chunkFirstLines: [2, 3],
     });
     await pool.query('UPDATE t_job_batch SET chunk_first_lines = NULL WHERE id = $1', [batchId]);
     await pool.query(

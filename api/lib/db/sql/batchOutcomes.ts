@@ -4,7 +4,7 @@
  */
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
 import type { Queryable } from '../pool';
-import { UNFINISHED_CHUNK_ROWS } from './batchRows';
+import { unfinishedChunkRows } from './batchRows';
 
 /**
  * Records each row's outcome, one statement for the whole chunk, with the cells its report shows
@@ -34,21 +34,22 @@ export async function insertRowOutcomes(
   );
 }
 
-/** Turns the rows of these chunks that have no outcome yet into failures; returns how many. */
+/** Turns the rows of this chunk that have no outcome yet into failures; returns how many. */
 export async function failUnfinishedRows(
   db: Queryable,
   batchId: string,
-  chunks: readonly number[],
+  chunk: number,
   message: string,
 ): Promise<number> {
+  const source = await unfinishedChunkRows(db, batchId, chunk);
   const { rows } = await db.query<{ failed: number }>(
     `WITH failed AS (
        INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
-       SELECT r.id_job_batch, r.line, 'failure', $3 FROM (${UNFINISHED_CHUNK_ROWS}) AS r
+       SELECT r.id_job_batch, r.line, 'failure', $5 FROM (${source.text}) AS r
        ON CONFLICT (id_job_batch, line) DO NOTHING
        RETURNING 1
      ) SELECT count(*)::int AS failed FROM failed`,
-    [batchId, chunks, message],
+    [...source.values, message],
   );
   return rows[0].failed;
 }

@@ -4,7 +4,7 @@
  * - chunks: each takes a run of key groups in order of their first line. A row alone with its key
  *   belongs to the chunk whose run holds its line (t_job_batch.chunk_first_lines); a key on several
  *   rows has its chunk recorded in t_job_batch_group (for batches staged before migration 0014, every
- *   key has). UNFINISHED_CHUNK_ROWS and ROW_CHUNK are the two ways to read that, and the only ones.
+ *   key has). unfinishedChunkRowsSql says which rows a chunk holds, for every reader.
  * Chunks, reports and recovery all read these, never the request; what became of each row is in
  * t_job_batch_outcome (batchOutcomes.ts).
  */
@@ -129,31 +129,66 @@ export async function insertKeyGroups(
   );
 }
 
+/** Past the last line a file can have: the end of the last chunk's run. */
+const END_OF_LINES = 2147483647;
+
+/** The first and last line of chunk `chunk`'s run, as SQL over the batch's chunk_first_lines. */
+function chunkRunSql(firstLines: string, chunk: string): { first: string; last: string } {
+  return {
+    first: `${firstLines}[${chunk} + 1]`,
+    last: `COALESCE(${firstLines}[${chunk} + 2] - 1, ${END_OF_LINES})`,
+  };
+}
+
 /**
- * The staged rows (line, data) of batch $1's chunks $2 (int[]) that have no outcome yet: the rows
- * alone with their key, by the runs of lines of those chunks, and the rows of keys recorded in them.
+ * The staged rows of one chunk that have no outcome yet, as SQL over the expressions given for the
+ * batch's id, the chunk, and the first and last line of its run: the rows alone with their key whose
+ * line is in the run, and the rows of the keys recorded in the chunk. For a batch staged before 0014
+ * the run is null, and every row comes through its key's group.
  */
-export const UNFINISHED_CHUNK_ROWS = `
-  SELECT r.id_job_batch, r.line, r.data
-    FROM t_job_batch b
-   CROSS JOIN unnest($2::int[]) AS c(chunk)
-    JOIN t_job_batch_row r ON r.id_job_batch = b.id
-         AND r.line >= b.chunk_first_lines[c.chunk + 1]
-         AND r.line < COALESCE(b.chunk_first_lines[c.chunk + 2], 2147483647)
-   WHERE b.id = $1
+function unfinishedChunkRowsSql(batch: string, chunk: string, run: { first: string; last: string }): string {
+  return `
+  SELECT r.id_job_batch, r.line, r.data FROM t_job_batch_row r
+   WHERE r.id_job_batch = ${batch} AND r.line BETWEEN ${run.first} AND ${run.last}
      AND NOT EXISTS (SELECT 1 FROM t_job_batch_group g WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash)
      AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
   UNION ALL
   SELECT r.id_job_batch, r.line, r.data
     FROM t_job_batch_group g
     JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
-   WHERE g.id_job_batch = $1 AND g.chunk = ANY($2::int[])
+   WHERE g.id_job_batch = ${batch} AND g.chunk = ${chunk}
      AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)`;
+}
 
-/** The chunk of staged row \`r\` of batch \`b\`: its key's recorded chunk, or the one whose run holds its line. */
-export const ROW_CHUNK = `COALESCE(
-  (SELECT g.chunk FROM t_job_batch_group g WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash),
-  width_bucket(r.line, b.chunk_first_lines) - 1)`;
+/**
+ * A statement's source of one chunk's unfinished rows (id_job_batch, line, data): `text` reads them
+ * with `values` as its first four parameters. The run's lines are read first and given as values,
+ * so the planner sees how few rows the range holds and reads them by index (as an expression over
+ * the batch's array it guessed a ninth of the batch, and hashed every outcome for each chunk).
+ */
+export async function unfinishedChunkRows(
+  db: Queryable,
+  batchId: string,
+  chunk: number,
+): Promise<{ text: string; values: unknown[] }> {
+  const run = chunkRunSql('chunk_first_lines', '$2');
+  const { rows } = await db.query<{ first: number | null; last: number | null }>(
+    `SELECT ${run.first} AS first, ${run.last} AS last FROM t_job_batch WHERE id = $1`,
+    [batchId, chunk],
+  );
+  const { first = null, last = null } = rows[0] ?? {};
+  return {
+    text: unfinishedChunkRowsSql('$1', '$2', { first: '$3::int', last: '$4::int' }),
+    values: [batchId, chunk, first, last],
+  };
+}
+
+/** Whether chunk `c.chunk` of batch `b` (in the enclosing statement) has a row without an outcome. */
+export const CHUNK_HAS_UNFINISHED_ROWS = `EXISTS (${unfinishedChunkRowsSql(
+  'b.id',
+  'c.chunk',
+  chunkRunSql('b.chunk_first_lines', 'c.chunk'),
+)})`;
 
 /** Each staged row's line and chunk, in line order: for operators and tests looking at a batch. */
 export async function readRowChunks(
@@ -161,7 +196,10 @@ export async function readRowChunks(
   batchId: string,
 ): Promise<{ line: number; chunk: number }[]> {
   const { rows } = await db.query<{ line: number; chunk: number }>(
-    `SELECT r.line, ${ROW_CHUNK} AS chunk
+    `SELECT r.line,
+            COALESCE((SELECT g.chunk FROM t_job_batch_group g
+                       WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash),
+                     width_bucket(r.line, b.chunk_first_lines) - 1) AS chunk
        FROM t_job_batch b JOIN t_job_batch_row r ON r.id_job_batch = b.id
       WHERE b.id = $1 ORDER BY r.line`,
     [batchId],
@@ -213,10 +251,10 @@ export async function* readUnfinishedChunkRows(
   // Planned for all its rows, as a plain query is: for a cursor the planner favours a plan that
   // starts fast (its first tenth), and walked the batch's every row in line order for each chunk.
   await db.query('SET LOCAL cursor_tuple_fraction = 1');
+  const source = await unfinishedChunkRows(db, batchId, chunk);
   await db.query(
-    `DECLARE chunk_rows NO SCROLL CURSOR FOR
-     SELECT line, data FROM (${UNFINISHED_CHUNK_ROWS}) AS r ORDER BY line`,
-    [batchId, [chunk]],
+    `DECLARE chunk_rows NO SCROLL CURSOR FOR SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
+    source.values,
   );
   for (;;) {
     const { rows } = await db.query<StagedRow>(`FETCH ${Math.trunc(windowRows)} FROM chunk_rows`);

@@ -13,7 +13,10 @@ import type { Queryable } from '../pool';
 export const BATCH_CHANGED_CHANNEL = 'job_batch_changed';
 const NOTIFY_CHANGED = `pg_notify('${BATCH_CHANGED_CHANNEL}', id::text)`;
 
-/** A t_job_batch row as PostgreSQL returns it. */
+/**
+ * A t_job_batch row as PostgreSQL returns it (BATCH_COLUMNS), but for chunk_first_lines: an array
+ * as long as the batch has chunks, which only the chunk reads of batchRows.ts need.
+ */
 export interface BatchRow {
   id: string;
   type: string;
@@ -25,8 +28,6 @@ export interface BatchRow {
   chunk_size: number;
   total_chunks: number;
   completed_chunks: number;
-  /** The first line of each chunk's run of key groups (see batchRows.ts); null if staged before 0014. */
-  chunk_first_lines: number[] | null;
   successes: number;
   duplicates: number;
   failures: number;
@@ -45,6 +46,11 @@ export interface BatchRow {
   reverted_at: Date | null;
   id_reverter: number | null;
 }
+
+/** The columns of BatchRow. */
+export const BATCH_COLUMNS = `id, type, status, id_initiator, created_at, completed_at, total_rows, chunk_size, total_chunks,
+  completed_chunks, successes, duplicates, failures, result, columns, email_state, email_state_at, email_error,
+  rows_deleted_at, cancelled_at, id_canceller, reverted_at, id_reverter`;
 
 /** What became of a batch's completion email (null: not sent yet). */
 export type EmailState = 'sending' | 'sent' | 'skipped' | 'undeliverable';
@@ -125,7 +131,7 @@ export async function listJobs(
 }
 
 export async function findBatch(db: Queryable, id: string): Promise<BatchRow | null> {
-  const { rows } = await db.query<BatchRow>('SELECT * FROM t_job_batch WHERE id = $1', [id]);
+  const { rows } = await db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM t_job_batch WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
 
@@ -193,7 +199,7 @@ export async function recordCancellation(
     `UPDATE t_job_batch
         SET cancelled_at = coalesce(cancelled_at, now()), id_canceller = coalesce(id_canceller, $2)
       WHERE id = $1 AND status IN ('pending', 'active')
-      RETURNING *, ${NOTIFY_CHANGED}`,
+      RETURNING ${BATCH_COLUMNS}, ${NOTIFY_CHANGED}`,
     [batchId, cancellerId],
   );
   return rows[0] ?? null;
@@ -216,7 +222,7 @@ export async function recordRevert(
   const { rows } = await db.query<BatchRow>(
     `UPDATE t_job_batch SET reverted_at = now(), id_reverter = $2
       WHERE id = $1 AND status IN ('completed', 'failed', 'cancelled') AND reverted_at IS NULL
-      RETURNING *, ${NOTIFY_CHANGED}`,
+      RETURNING ${BATCH_COLUMNS}, ${NOTIFY_CHANGED}`,
     [batchId, reverterId],
   );
   return rows[0] ?? null;
@@ -236,7 +242,7 @@ export async function reopenForReports(db: Queryable, batchId: string): Promise<
         AND successes + duplicates + failures = total_rows
         -- Reports of a reverted batch would list what no longer exists; past retention, its rows are gone.
         AND reverted_at IS NULL AND rows_deleted_at IS NULL
-      RETURNING *, ${NOTIFY_CHANGED}`,
+      RETURNING ${BATCH_COLUMNS}, ${NOTIFY_CHANGED}`,
     [batchId],
   );
   return rows[0] ?? null;

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { QUEUES } from '../../core/types';
 import type { Queryable } from '../pool';
-import { ROW_CHUNK } from './batchRows';
+import { CHUNK_HAS_UNFINISHED_ROWS } from './batchRows';
 
 export const PG_BOSS_SCHEMA_VERSION = 46;
 
@@ -53,17 +53,15 @@ export async function findJoblessChunks(
   graceSeconds: number,
 ): Promise<{ batchId: string; chunk: number; initiatorId: number }[]> {
   const { rows } = await db.query<{ batchId: string; chunk: number; initiatorId: number }>(
-    `SELECT DISTINCT u."batchId", u.chunk, u."initiatorId"
-       FROM (SELECT b.id AS "batchId", ${ROW_CHUNK} AS chunk, b.id_initiator AS "initiatorId"
-               FROM t_job_batch b
-               JOIN t_job_batch_row r ON r.id_job_batch = b.id
-              WHERE b.status IN ('pending', 'active')
-                AND b.created_at < now() - make_interval(secs => $1)
-                AND NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line)
-            ) AS u
-      WHERE NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
-                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = u."batchId"::text
-                           AND (j.data->>'chunk')::int = u.chunk AND j.${LIVE})`,
+    `SELECT b.id AS "batchId", c.chunk, b.id_initiator AS "initiatorId"
+       FROM t_job_batch b
+      CROSS JOIN generate_series(0, b.total_chunks - 1) AS c(chunk)
+      WHERE b.status IN ('pending', 'active')
+        AND b.created_at < now() - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM ${queueJobTable(schema)} j
+                         WHERE j.name IN ($2, $3) AND j.data->>'batchId' = b.id::text
+                           AND (j.data->>'chunk')::int = c.chunk AND j.${LIVE})
+        AND ${CHUNK_HAS_UNFINISHED_ROWS}`,
     [graceSeconds, QUEUES.chunk, QUEUES.chunkDead],
   );
   return rows;
