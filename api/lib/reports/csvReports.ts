@@ -1,10 +1,10 @@
 /**
  * The three reports of a batch (SPEC 8), streamed from the outcomes (and, for failures, the staged
- * rows) through csv-stringify into storage a window at a time, so a report of a million rows never
- * sits in memory.
+ * rows) as CSV text into storage a window at a time, so a report of a million rows never sits in
+ * memory.
  */
-import { pipeline, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { CELLS_PER_TURN } from '../core/eventLoop';
 import {
   type OutcomeCounts,
   type OutcomeKind,
@@ -109,13 +109,41 @@ export function neutraliseFormula(value: unknown): string {
   return text;
 }
 
+/** A field holding a comma, a quote or a line break is quoted (RFC 4180), its quotes doubled. */
+const NEEDS_QUOTES = /[",\n\r]/;
+
 /**
- * A report's rows in line order, a window of lines at a time, the next window read while this one is
+ * One record of a report as a CSV line, each cell made safe for spreadsheets first. Written here
+ * rather than by a CSV library: a report is flat text cells only, and a library's stream of one object
+ * per record took most of the report step's time.
+ */
+export function csvLine(cells: readonly unknown[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const text = neutraliseFormula(cells[i]);
+    if (i > 0) line += ',';
+    line += NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  }
+  return `${line}\n`;
+}
+
+/** A piece of report text is handed to storage at this size at the latest (long cells). */
+const PIECE_CHARS = 1024 * 1024;
+
+/** Without it, spreadsheets read a UTF-8 file as Latin-1 (é as Ã©). */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * A report's rows in line order, by windows of lines, the next window read while this one is
  * written. An empty window jumps to the next line of that outcome: line numbers can be sparse (a
  * file's blank lines, its cells' line breaks, or a report of few rows), and windows of nothing would
  * otherwise be read across the whole file.
  */
-async function* rowsOf(db: Queryable, batchId: string, outcome: OutcomeKind): AsyncGenerator<FinishedRow> {
+async function* windowsOf(
+  db: Queryable,
+  batchId: string,
+  outcome: OutcomeKind,
+): AsyncGenerator<FinishedRow[]> {
   const last = await lastOutcomeLine(db, batchId);
   const readFrom = (after: number) => {
     const window = readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
@@ -134,11 +162,14 @@ async function* rowsOf(db: Queryable, batchId: string, outcome: OutcomeKind): As
       after = next - 1;
     }
     ahead = after < last ? readFrom(after) : null;
-    yield* rows;
+    if (rows.length) yield rows;
   }
 }
 
-/** The report as a CSV byte stream: header row, then one row per staged row of that outcome. */
+/**
+ * The report as a CSV byte stream: header row, then one row per staged row of that outcome, in pieces
+ * of a turn's worth of cells: the reader's pace (storage) gives the event loop its turns between them.
+ */
 export function reportStream(
   db: Queryable,
   batchId: string,
@@ -151,14 +182,24 @@ export function reportStream(
   // their new values. A file of the source's own that merely has such columns keeps them.
   const fromFailures = FAILURE_COLUMNS.every((column, i) => columns[i] === column);
   const rowColumns = fromFailures ? columns.slice(FAILURE_COLUMNS.length) : columns;
-  async function* records() {
-    yield report.header(rowColumns).map(neutraliseFormula);
-    for await (const row of rowsOf(db, batchId, report.outcome))
-      yield report.cells(row, rowColumns).map(neutraliseFormula);
+  async function* pieces() {
+    let piece = BYTE_ORDER_MARK + csvLine(report.header(rowColumns));
+    let cells = 0;
+    for await (const window of windowsOf(db, batchId, report.outcome)) {
+      for (const row of window) {
+        const record = report.cells(row, rowColumns);
+        piece += csvLine(record);
+        cells += record.length;
+        if (cells < CELLS_PER_TURN && piece.length < PIECE_CHARS) continue;
+        yield piece;
+        piece = '';
+        cells = 0;
+      }
+    }
+    if (piece) yield piece;
   }
-  // pipeline(), not pipe(): a failing page query must destroy the stream the uploader reads.
-  // A byte-order mark first: without it, spreadsheets read the UTF-8 file as Latin-1 (é as Ã©).
-  return pipeline(Readable.from(records()), stringify({ bom: true }), () => {});
+  // Bytes, not objects: a failing window query destroys the stream the uploader reads.
+  return Readable.from(pieces(), { objectMode: false });
 }
 
 export function reportBlobName(batchId: string, kind: ReportKind): string {
