@@ -12,7 +12,7 @@ import type { Queryable } from './pool';
 export type CopyValue = string | number | boolean | null | undefined;
 
 /** COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped; \N is null. */
-function copyField(value: CopyValue): string {
+export function copyField(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value !== 'string') return String(value);
   return /[\\\t\n\r]/.test(value)

@@ -28,6 +28,8 @@ export interface RequestShape {
 export interface NumberedRow<R extends Row = Row> {
   row: R;
   line: number;
+  /** The row's own JSON text, when it came as JSON: staging stores it rather than writing the row again. */
+  json?: string;
 }
 
 export function tooManyColumnsMessage(columns: number, maxColumns: number): string {
@@ -45,7 +47,8 @@ export async function* checkedRows(
   shape: RequestShape = { rows: 0, columns: [] },
 ): AsyncGenerator<NumberedRow> {
   const columns = new Set<string>();
-  for await (const { row, line } of rows) {
+  for await (const numbered of rows) {
+    const { row } = numbered;
     if (shape.rows === 0) {
       // Only the first row: a fast answer for a wrong file; later rows fail one by one in the workers.
       const missing = missingColumns(row);
@@ -54,7 +57,7 @@ export async function* checkedRows(
     shape.rows++;
     for (const column of Object.keys(row)) columns.add(column);
     if (shape.rows <= limits.maxRows && columns.size <= limits.maxColumns) {
-      yield { row, line };
+      yield numbered;
     }
   }
   shape.columns = [...columns];

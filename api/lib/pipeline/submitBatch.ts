@@ -92,11 +92,16 @@ function keyHashOf(row: Row, line: number): string {
   return key === undefined ? String(-line) : hash('sha1', key, 'buffer').readBigInt64BE(0).toString();
 }
 
-/** The request's rows, repaired for storage (a cell jsonb cannot hold fails its row later, not the batch). */
-async function* rowsToStage(rows: AsyncIterable<{ row: Row; line: number }>): AsyncGenerator<RowToStage> {
-  for await (const { row, line } of rows) {
+/**
+ * The request's rows, repaired for storage (a cell jsonb cannot hold fails its row later, not the
+ * batch). A row that needed no repair is staged as the JSON text it came as, which parses back to the
+ * very same row: writing it again cost the staging a tenth of its time.
+ */
+async function* rowsToStage(rows: AsyncIterable<NumberedRow>): AsyncGenerator<RowToStage> {
+  for await (const { row, line, json } of rows) {
     const stored = storableRow(row);
-    yield { line, keyHash: keyHashOf(stored, line), json: JSON.stringify(stored) };
+    const text = stored === row && json !== undefined ? json : JSON.stringify(stored);
+    yield { line, keyHash: keyHashOf(stored, line), json: text };
   }
 }
 

@@ -51,6 +51,50 @@ describe('Import rows: POST /api/v1/entrances/import-rows', () => {
     await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
   });
 
+  it('stages each row as the JSON text it came in, whatever its whitespace, escapes and key order', async () => {
+    const label = 'Grotte \\ "du" \t Sud é';
+    const rows = [
+      entranceRow({ 'rdfs:label': label }),
+      { 2: 'a column named like an index', ...entranceRow() },
+      entranceRow({ 'karstlink:length': 'nul\u0000' }),
+    ];
+    // Tabs and CRLF between the tokens, and an escape JSON.stringify would not write (\u006f is o).
+    const body = JSON.stringify({ data: rows }, null, '\t')
+      .replaceAll('\n', '\r\n')
+      .replace('"Grotte', '"Gr\\u006ftte');
+    assert.match(body, /\t\t"rdfs:label": "Gr\\u006ftte \\\\ \\"du\\" \\t Sud é",\r\n/);
+    const res = await suite.app
+      .http()
+      .post(IMPORT)
+      .set('Authorization', `Bearer ${suite.admin.token}`)
+      .set('Content-Type', 'application/json')
+      .send(body);
+    assert.equal(res.status, 202);
+    const staged = await suite.app.query(
+      'SELECT data, data::text AS text FROM t_job_batch_row WHERE id_job_batch = $1 ORDER BY line',
+      [res.body.batchId],
+    );
+    // Kept as sent (json keeps its text): tabs and line breaks went through COPY escaped, and back.
+    assert.match(staged[0].text, /^\{\r\n\t+"id": .*\r\n\t+"rdfs:label": "Gr\\u006ftte/s);
+    assert.doesNotMatch(staged[2].text, /\s"/, 'a repaired row is written again');
+    // A row that needed no repair parses back to itself; the NUL, which staging cannot keep, is replaced.
+    assert.deepEqual(
+      staged.map((r) => r.data),
+      [rows[0], rows[1], { ...rows[2], 'karstlink:length': 'nul\uFFFD' }],
+    );
+    const status = await suite.app.waitForBatch(res.body.batchId, suite.admin.token);
+    assert.deepEqual(status.result?.summary, { successes: 2, duplicates: 0, failures: 1 });
+    const names = await suite.app.query(
+      `SELECT n.name FROM t_name n JOIN t_entrance e ON e.id = n.id_entrance
+        WHERE e.id_db_import = $1`,
+      [rows[0].id],
+    );
+    assert.deepEqual(
+      names.map((n) => n.name),
+      [label],
+    );
+  });
+
   it('checks in order: 401, then 403, then the body, then the first row, then the size', async () => {
     const before = await countBatches(suite.app);
     const user = await suite.app.createUser({ group: 'User' });

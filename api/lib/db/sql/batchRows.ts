@@ -11,6 +11,7 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyField } from '../copyRows';
 import type { Queryable } from '../pool';
 
 export interface StagedRow {
@@ -61,9 +62,8 @@ export async function copyStagedRows(
   };
   try {
     for await (const row of rows) {
-      // COPY's text format: tab-separated fields; JSON.stringify never writes a raw tab or newline
-      // (it escapes them), so only its backslashes need doubling.
-      piece += `${batchId}\t${row.line}\t${row.keyHash}\t${row.json.replaceAll('\\', '\\\\')}\n`;
+      // A row's JSON text may hold tabs and line breaks between its tokens: copyField escapes them.
+      piece += `${batchId}\t${row.line}\t${row.keyHash}\t${copyField(row.json)}\n`;
       count++;
       if (piece.length >= COPY_PIECE_CHARS) await send();
     }
