@@ -20,7 +20,7 @@ import { QUEUES } from '../core/types';
 import { isUnavailableError, withTransaction } from '../db/pool';
 import { findBatch, insertBatch } from '../db/sql/batches';
 import {
-  analyzeStagingTables,
+  analyzeStagingTable,
   copyStagedRows,
   insertKeyGroups,
   type RowToStage,
@@ -35,7 +35,7 @@ import { checkedRows, type ImportLimits, type NumberedRow, type RequestShape } f
 
 const log = createLogger('import');
 
-/** Key groups read, and keys on several rows written, per statement. */
+/** Key groups read per statement; keys on several rows are written once this many have gathered. */
 const GROUPS_PER_PAGE = 10_000;
 
 /** From this many rows, a batch is a large part of the staging tables: their statistics are refreshed. */
@@ -115,12 +115,14 @@ async function placeKeyGroups(client: pg.PoolClient, batchId: string, chunkSize:
   const chunkFirstLines: number[] = [];
   let keyHashes: string[] = [];
   let chunks: number[] = [];
-  for await (const group of readKeyGroups(client, batchId, GROUPS_PER_PAGE)) {
-    const chunk = planner.place(group.size);
-    if (chunk === chunkFirstLines.length) chunkFirstLines.push(group.firstLine);
-    if (group.keyHash === null) continue;
-    keyHashes.push(group.keyHash);
-    chunks.push(chunk);
+  for await (const page of readKeyGroups(client, batchId, GROUPS_PER_PAGE)) {
+    for (const group of page) {
+      const chunk = planner.place(group.size);
+      if (chunk === chunkFirstLines.length) chunkFirstLines.push(group.firstLine);
+      if (group.keyHash === null) continue;
+      keyHashes.push(group.keyHash);
+      chunks.push(chunk);
+    }
     if (keyHashes.length < GROUPS_PER_PAGE) continue;
     await insertKeyGroups(client, batchId, keyHashes, chunks);
     keyHashes = [];
@@ -158,9 +160,11 @@ async function stageBatch(
   try {
     const totalChunks = await withTransaction(deps.pool, async (client) => {
       await copyStagedRows(client, batchId, rowsToStage(checkedRows(requestRows, deps.limits, shape)));
+      const large = shape.rows >= ANALYZE_FROM_ROWS;
+      if (large) await analyzeStagingTable(client, 't_job_batch_row');
       const chunkFirstLines = await placeKeyGroups(client, batchId, deps.chunkSize);
       const totalChunks = chunkFirstLines.length;
-      if (shape.rows >= ANALYZE_FROM_ROWS) await analyzeStagingTables(client);
+      if (large) await analyzeStagingTable(client, 't_job_batch_group');
       // The body has been read whole: its digest is known. Claimed before the batch exists, so a
       // repeated request waits here for the first one's outcome instead of creating a batch of its own.
       if (idempotency) await claimKey(client, idempotency, initiatorId, batchId);
