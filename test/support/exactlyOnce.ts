@@ -16,6 +16,18 @@ export interface BatchTally {
   failures: number;
 }
 
+/**
+ * A cell of staged row `r` of batch `b`, in SQL, whichever form it was staged in: an array of values
+ * in the order of the batch's columns (stagedRowFormat.ts), or an object by column (older rows).
+ */
+function stagedCell(column: string): string {
+  const name = `'${column.replaceAll("'", "''")}'`;
+  return `CASE json_typeof(r.data)
+            WHEN 'array' THEN r.data ->> ((SELECT c.i - 1 FROM jsonb_array_elements_text(b.columns)
+                                            WITH ORDINALITY AS c(name, i) WHERE c.name = ${name})::int)
+            ELSE r.data ->> ${name} END`;
+}
+
 export async function assertEveryRowOnce(query: Query, batchIds: string[]): Promise<BatchTally[]> {
   const tallies: BatchTally[] = [];
   for (const batchId of batchIds) {
@@ -83,9 +95,10 @@ export async function assertEveryRowOnce(query: Query, batchIds: string[]): Prom
   // Across the batches: each import key has exactly one entrance and exactly one success row.
   const [keys] = await query(
     `WITH keys AS (
-       SELECT r.data->>'id' AS id, r.data->>'dct:rights/cc:attributionName' AS name,
+       SELECT ${stagedCell('id')} AS id, ${stagedCell('dct:rights/cc:attributionName')} AS name,
               count(*) FILTER (WHERE o.outcome = 'success') AS successes
          FROM t_job_batch_row r
+         JOIN t_job_batch b ON b.id = r.id_job_batch
          JOIN t_job_batch_outcome o ON o.id_job_batch = r.id_job_batch AND o.line = r.line
         WHERE r.id_job_batch = ANY($1::uuid[]) GROUP BY 1, 2
      ), counted AS (

@@ -28,8 +28,6 @@ export interface RequestShape {
 export interface NumberedRow<R extends Row = Row> {
   row: R;
   line: number;
-  /** The row's own JSON text, when it came as JSON: staging stores it rather than writing the row again. */
-  json?: string;
 }
 
 export function tooManyColumnsMessage(columns: number, maxColumns: number): string {
@@ -47,8 +45,7 @@ export async function* checkedRows(
   shape: RequestShape = { rows: 0, columns: [] },
 ): AsyncGenerator<NumberedRow> {
   const columns = new Set<string>();
-  for await (const numbered of rows) {
-    const { row } = numbered;
+  for await (const { row, line } of rows) {
     if (shape.rows === 0) {
       // Only the first row: a fast answer for a wrong file; later rows fail one by one in the workers.
       const missing = missingColumns(row);
@@ -57,7 +54,7 @@ export async function* checkedRows(
     shape.rows++;
     for (const column of Object.keys(row)) columns.add(column);
     if (shape.rows <= limits.maxRows && columns.size <= limits.maxColumns) {
-      yield numbered;
+      yield { row, line };
     }
   }
   shape.columns = [...columns];

@@ -29,7 +29,7 @@ import {
 import { deletedAccountError } from '../db/sql/cavers';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/sql/importRequests';
 import { ChunkPlanner } from '../rows/chunking';
-import { importKey, type Row, storableColumns, storableRow } from '../rows/columns';
+import { importKey, type Row, storableRow } from '../rows/columns';
 import type { JobQueue } from './ports';
 import { checkedRows, type ImportLimits, type NumberedRow, type RequestShape } from './requestRows';
 
@@ -92,16 +92,11 @@ function keyHashOf(row: Row, line: number): string {
   return key === undefined ? String(-line) : hash('sha1', key, 'buffer').readBigInt64BE(0).toString();
 }
 
-/**
- * The request's rows, repaired for storage (a cell jsonb cannot hold fails its row later, not the
- * batch). A row that needed no repair is staged as the JSON text it came as, which parses back to the
- * very same row: writing it again cost the staging a tenth of its time.
- */
+/** The request's rows, repaired for storage (a cell jsonb cannot hold fails its row later, not the batch). */
 async function* rowsToStage(rows: AsyncIterable<NumberedRow>): AsyncGenerator<RowToStage> {
-  for await (const { row, line, json } of rows) {
-    const stored = storableRow(row);
-    const text = stored === row && json !== undefined ? json : JSON.stringify(stored);
-    yield { line, keyHash: keyHashOf(stored, line), json: text };
+  for await (const { row, line } of rows) {
+    const cells = storableRow(row);
+    yield { line, keyHash: keyHashOf(cells, line), cells };
   }
 }
 
@@ -159,7 +154,11 @@ async function stageBatch(
   const shape: RequestShape = { rows: 0, columns: [] };
   try {
     const totalChunks = await withTransaction(deps.pool, async (client) => {
-      await copyStagedRows(client, batchId, rowsToStage(checkedRows(requestRows, deps.limits, shape)));
+      const staged = await copyStagedRows(
+        client,
+        batchId,
+        rowsToStage(checkedRows(requestRows, deps.limits, shape)),
+      );
       const large = shape.rows >= ANALYZE_FROM_ROWS;
       if (large) await analyzeStagingTable(client, 't_job_batch_row');
       const chunkFirstLines = await placeKeyGroups(client, batchId, deps.chunkSize);
@@ -168,7 +167,6 @@ async function stageBatch(
       // The body has been read whole: its digest is known. Claimed before the batch exists, so a
       // repeated request waits here for the first one's outcome instead of creating a batch of its own.
       if (idempotency) await claimKey(client, idempotency, initiatorId, batchId);
-      const columns = storableColumns(shape.columns);
       const batch = {
         id: batchId,
         initiatorId,
@@ -176,7 +174,7 @@ async function stageBatch(
         totalChunks,
         chunkSize: deps.chunkSize,
       };
-      await insertBatch(client, { ...batch, columns, chunkFirstLines });
+      await insertBatch(client, { ...batch, columns: staged.columns, chunkFirstLines });
       const jobs = Array.from({ length: totalChunks }, (_, chunk) => ({ batchId, chunk, initiatorId }));
       await deps.queue.sendAll(QUEUES.chunk, jobs, { db: client });
       return totalChunks;

@@ -141,12 +141,13 @@ const BYTE_ORDER_MARK = '\uFEFF';
  */
 async function* windowsOf(
   db: Queryable,
-  batchId: string,
+  batch: { id: string; columns: readonly string[] },
   outcome: OutcomeKind,
 ): AsyncGenerator<FinishedRow[]> {
+  const batchId = batch.id;
   const last = await lastOutcomeLine(db, batchId);
   const readFrom = (after: number) => {
-    const window = readOutcomeWindow(db, batchId, outcome, after, WINDOW_LINES);
+    const window = readOutcomeWindow(db, batch, outcome, after, WINDOW_LINES);
     // Not unhandled if the reader stops before it asks for this window: its error then has no one to tell.
     window.catch(() => {});
     return window;
@@ -185,7 +186,7 @@ export function reportStream(
   async function* pieces() {
     let piece = BYTE_ORDER_MARK + csvLine(report.header(rowColumns));
     let cells = 0;
-    for await (const window of windowsOf(db, batchId, report.outcome)) {
+    for await (const window of windowsOf(db, { id: batchId, columns }, report.outcome)) {
       for (const row of window) {
         const record = report.cells(row, rowColumns);
         piece += csvLine(record);

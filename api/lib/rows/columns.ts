@@ -175,11 +175,6 @@ function cleanText(text: string): string {
     : text.toWellFormed().replaceAll('\u0000', REPLACEMENT_CHARACTER);
 }
 
-/** Column names as staging stores them (see storableRow), each once, in order. */
-export function storableColumns(columns: readonly string[]): string[] {
-  return [...new Set(columns.map(cleanText))];
-}
-
 /**
  * A number JSON cannot hold (1e400 parses to Infinity, which JSON.stringify would stage as null) is
  * kept as its text, so the import and the dry run both read "Infinity" and fail it the same way.

@@ -4,6 +4,7 @@
  */
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
 import type { Queryable } from '../pool';
+import { stagedCells } from '../stagedRowFormat';
 import { unfinishedChunkRows } from './batchRows';
 
 /**
@@ -86,13 +87,14 @@ export interface FinishedRow {
 }
 
 /**
- * The rows with this outcome whose lines are in (afterLine, afterLine + lines], in line order. A
- * window of lines rather than `LIMIT n`: the planner, on statistics that may predate the batch,
- * would otherwise read every remaining outcome of the batch for each page, quadratic in its size.
+ * The rows with this outcome whose lines are in (afterLine, afterLine + lines], in line order, of
+ * the batch with these columns (its staged rows' form refers to them). A window of lines rather
+ * than `LIMIT n`: the planner, on statistics that may predate the batch, would otherwise read every
+ * remaining outcome of the batch for each page, quadratic in its size.
  */
 export async function readOutcomeWindow(
   db: Queryable,
-  batchId: string,
+  batch: { id: string; columns: readonly string[] },
   outcome: OutcomeKind,
   afterLine: number,
   lines: number,
@@ -107,8 +109,9 @@ export async function readOutcomeWindow(
        LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = o.id_job_batch AND d.line = o.line
       WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3 AND o.line <= $3 + $4
       ORDER BY o.line`,
-    [batchId, outcome, afterLine, lines],
+    [batch.id, outcome, afterLine, lines],
   );
+  for (const row of rows) if (row.data !== null) row.data = stagedCells(batch.columns, row.data);
   return rows;
 }
 

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyField } from '../copyRows';
 import type { Queryable } from '../pool';
+import { StagedRowEncoder, stagedCells } from '../stagedRowFormat';
 
 export interface StagedRow {
   line: number;
@@ -23,23 +24,25 @@ export interface RowToStage {
   line: number;
   /** A 64-bit hash of the row's import key, as a decimal string (bigint). */
   keyHash: string;
-  /** The row as JSON text. */
-  json: string;
+  /** The row's cells by column, as staging keeps them (see stagedRowFormat.ts). */
+  cells: Readonly<Record<string, unknown>>;
 }
 
 const COPY_PIECE_CHARS = 256 * 1024;
 
 /**
  * Stages rows as they come, with one COPY: the rows stream from the request into the table, so a
- * file of any size passes through a few megabytes of memory. Returns how many rows it staged. A
- * failing source (a malformed file, a limit) aborts the COPY and rethrows; the caller's transaction
- * then rolls everything back.
+ * file of any size passes through a few megabytes of memory. Returns how many rows it staged, and
+ * the batch's columns, which their stored form refers to (t_job_batch.columns). A failing source (a
+ * malformed file, a limit) aborts the COPY and rethrows; the caller's transaction then rolls
+ * everything back.
  */
 export async function copyStagedRows(
   client: pg.ClientBase,
   batchId: string,
   rows: AsyncIterable<RowToStage>,
-): Promise<number> {
+): Promise<{ rows: number; columns: string[] }> {
+  const encoder = new StagedRowEncoder();
   const copy = client.query(copyFrom('COPY t_job_batch_row (id_job_batch, line, key_hash, data) FROM STDIN'));
   const done = new Promise<void>((resolve, reject) => {
     copy.on('finish', resolve);
@@ -62,8 +65,7 @@ export async function copyStagedRows(
   };
   try {
     for await (const row of rows) {
-      // A row's JSON text may hold tabs and line breaks between its tokens: copyField escapes them.
-      piece += `${batchId}\t${row.line}\t${row.keyHash}\t${copyField(row.json)}\n`;
+      piece += `${batchId}\t${row.line}\t${row.keyHash}\t${copyField(encoder.encode(row.cells))}\n`;
       count++;
       if (piece.length >= COPY_PIECE_CHARS) await send();
     }
@@ -75,7 +77,7 @@ export async function copyStagedRows(
   }
   copy.end();
   await done;
-  return count;
+  return { rows: count, columns: encoder.columns };
 }
 
 /** A key group as chunking sees it: its first line, its size, and its key's hash when it has several rows. */
@@ -171,16 +173,17 @@ export async function unfinishedChunkRows(
   db: Queryable,
   batchId: string,
   chunk: number,
-): Promise<{ text: string; values: unknown[] }> {
+): Promise<{ text: string; values: unknown[]; columns: string[] }> {
   const run = chunkRunSql('chunk_first_lines', '$2');
-  const { rows } = await db.query<{ first: number | null; last: number | null }>(
-    `SELECT ${run.first} AS first, ${run.last} AS last FROM t_job_batch WHERE id = $1`,
+  const { rows } = await db.query<{ first: number | null; last: number | null; columns: string[] }>(
+    `SELECT ${run.first} AS first, ${run.last} AS last, columns FROM t_job_batch WHERE id = $1`,
     [batchId, chunk],
   );
-  const { first = null, last = null } = rows[0] ?? {};
+  const { first = null, last = null, columns = [] } = rows[0] ?? {};
   return {
     text: unfinishedChunkRowsSql('$1', '$2', { first: '$3::int', last: '$4::int' }),
     values: [batchId, chunk, first, last],
+    columns,
   };
 }
 
@@ -262,8 +265,10 @@ export async function* readUnfinishedChunkRows(
     source.values,
   );
   for (;;) {
-    const { rows } = await db.query<StagedRow>(`FETCH ${Math.trunc(windowRows)} FROM chunk_rows`);
-    if (rows.length) yield rows;
+    const { rows } = await db.query<{ line: number; data: unknown }>(
+      `FETCH ${Math.trunc(windowRows)} FROM chunk_rows`,
+    );
+    if (rows.length) yield rows.map(({ line, data }) => ({ line, data: stagedCells(source.columns, data) }));
     if (rows.length < windowRows) break;
   }
   // Not in a finally: after a failed statement the transaction can run nothing, and its end closes

@@ -47,12 +47,6 @@ export const REPEATED_DATA_MESSAGE =
 
 type JsonRow = Record<string, unknown>;
 
-/** A row of `data` and the JSON text it was parsed from. */
-interface ParsedRow {
-  row: JsonRow;
-  json: string;
-}
-
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 // Where the scanner is between tokens. Numbers rather than strings: compared for every byte.
@@ -104,7 +98,7 @@ class JsonRowScanner {
   }
 
   /** Scans one piece of the body, appending the rows it completes. */
-  scan(input: Buffer, rows: ParsedRow[]): void {
+  scan(input: Buffer, rows: JsonRow[]): void {
     const buf = this.afterBom(input);
     if (buf === null || buf.length === 0) return;
     this.sawBytes = true;
@@ -242,7 +236,7 @@ class JsonRowScanner {
   }
 
   /** Goes on with the value being cut out; returns where it ended, or the end of the piece. */
-  private capture(buf: Buffer, i: number, rows: ParsedRow[]): number {
+  private capture(buf: Buffer, i: number, rows: JsonRow[]): number {
     const next = this.cutter.cut(buf, i);
     // Before JSON.parse sees it: what one parse builds, and so how long it holds the event loop.
     if (this.limits.exceededBy(this.cutter)) {
@@ -257,7 +251,7 @@ class JsonRowScanner {
     return next;
   }
 
-  private complete(text: string, rows: ParsedRow[]): void {
+  private complete(text: string, rows: JsonRow[]): void {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -269,7 +263,7 @@ class JsonRowScanner {
     else if (this.role === 'row') {
       this.elements++;
       if (!isPlainObject(value)) this.fail(NO_DATA_MESSAGE);
-      else if (this.problem === null) rows.push({ row: value, json: text });
+      else if (this.problem === null) rows.push(value);
     }
   }
 }
@@ -285,13 +279,13 @@ export async function* readJsonRows(
 ): AsyncGenerator<NumberedRow> {
   const pacer = new Pacer();
   const scanner = new JsonRowScanner(limits.maxColumns);
-  const rows: ParsedRow[] = [];
+  const rows: JsonRow[] = [];
   let index = 0;
   for await (const piece of bodyPieces(body, limits, pacer)) {
     scanner.scan(piece, rows);
-    for (const { row, json } of rows) {
+    for (const row of rows) {
       // Row i of `data` is line i + 2, as if it came from a CSV file whose line 1 is the header.
-      yield { row, line: index++ + 2, json };
+      yield { row, line: index++ + 2 };
       if (pacer.row()) await pacer.turn();
     }
     rows.length = 0;
