@@ -3,13 +3,14 @@
  * unfinished), with the cells its report shows; read by progress, recovery and the reports.
  */
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
+import { copyRows } from '../copyRows';
 import type { Queryable } from '../pool';
 import { stagedCells } from '../stagedRowFormat';
 import { unfinishedChunkRows } from './batchRows';
 
 /**
- * Records each row's outcome, one statement for the whole chunk, with the cells its report shows
- * (JSON text, or null: `reportCells[i]` goes with `outcomes[i]`).
+ * Records each row's outcome, one COPY for the whole chunk, with the cells its report shows (JSON
+ * text, or null: `reportCells[i]` goes with `outcomes[i]`). `db` must be the chunk's transaction.
  */
 export async function insertRowOutcomes(
   db: Queryable,
@@ -17,21 +18,19 @@ export async function insertRowOutcomes(
   outcomes: readonly RowOutcome[],
   reportCells: readonly (string | null)[] = [],
 ): Promise<void> {
-  if (!outcomes.length) return;
-  await db.query(
-    `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message, id_entrance, id_cave, report_cells)
-     SELECT $1, o.line, o.outcome, o.message, o.id_entrance, o.id_cave, o.cells::json
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[])
-            AS o(line, outcome, message, id_entrance, id_cave, cells)`,
-    [
+  await copyRows(
+    db,
+    't_job_batch_outcome',
+    ['id_job_batch', 'line', 'outcome', 'message', 'id_entrance', 'id_cave', 'report_cells'],
+    outcomes.map((o, i) => [
       batchId,
-      outcomes.map((o) => o.line),
-      outcomes.map((o) => o.outcome),
-      outcomes.map((o) => (o.outcome === 'success' ? null : o.message)),
-      outcomes.map((o) => (o.outcome === 'failure' ? null : o.entranceId)),
-      outcomes.map((o) => (o.outcome === 'success' ? o.caveId : null)),
-      outcomes.map((_, i) => reportCells[i] ?? null),
-    ],
+      o.line,
+      o.outcome,
+      o.outcome === 'success' ? null : o.message,
+      o.outcome === 'failure' ? null : o.entranceId,
+      o.outcome === 'success' ? o.caveId : null,
+      reportCells[i] ?? null,
+    ]),
   );
 }
 
