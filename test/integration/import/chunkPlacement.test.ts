@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../../api/lib/db/pool';
 import { insertBatch } from '../../../api/lib/db/sql/batches';
-import { readRowChunks, readUnfinishedChunkRows } from '../../../api/lib/db/sql/batchRows';
+import {
+  readRowChunks,
+  readUnfinishedChunkRows,
+  unfinishedChunkRows,
+} from '../../../api/lib/db/sql/batchRows';
 import { importAndWait, outcomesOf } from '../../support/imports';
 import { entranceRow } from '../../support/rows';
 import { useTestService } from '../../support/testService';
@@ -97,4 +101,76 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     assert.deepEqual(await linesOf(0), [3]);
     assert.deepEqual(await linesOf(1), [2, 4]);
   });
+
+  it('reads a chunk with a few index probes per row, whatever its batch holds and its statistics know', async () => {
+    // 40,000 rows staged and analysed as staging does, in chunks of 2,000 lines; one key in ten of
+    // the first half is repeated in the second. Every chunk but one already imported, which the
+    // statistics of outcomes, taken before, do not know.
+    const batchId = randomUUID();
+    const pool = suite.app.service.pool;
+    const lines = 40_000;
+    const half = lines / 2;
+    const chunkLines = 2000;
+    const chunk = 5;
+    await insertBatch(pool, {
+      id: batchId,
+      initiatorId: suite.admin.id,
+      totalRows: lines,
+      chunkSize: chunkLines,
+      totalChunks: lines / chunkLines,
+      columns: ['id'],
+      chunkFirstLines: Array.from({ length: lines / chunkLines }, (_, c) => 2 + c * chunkLines),
+    });
+    await pool.query(
+      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, data)
+       SELECT $1, line, CASE WHEN line <= $3 AND line % 10 = 0 THEN line
+                             WHEN line > $3 AND (line - $3) % 10 = 0 THEN line - $3
+                             ELSE -line END,
+              json_build_array(line::text)
+         FROM generate_series(2, $2 + 1) AS line`,
+      [batchId, lines, half],
+    );
+    await pool.query(
+      `INSERT INTO t_job_batch_group (id_job_batch, key_hash, chunk)
+       SELECT $1, line, (line - 2) / $3 FROM generate_series(10, $2, 10) AS line`,
+      [batchId, half, chunkLines],
+    );
+    await pool.query('ANALYZE t_job_batch_row, t_job_batch_group, t_job_batch_outcome');
+    const chunkOf = await readRowChunks(pool, batchId);
+    const imported = chunkOf.filter((row) => row.chunk !== chunk).map((row) => row.line);
+    await pool.query(
+      `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
+       SELECT $1, line, 'failure', 'imported before' FROM unnest($2::int[]) AS line`,
+      [batchId, imported],
+    );
+    const plan = await withTransaction(pool, async (client) => {
+      const source = await unfinishedChunkRows(client, batchId, chunk);
+      const { rows } = await client.query(
+        `EXPLAIN (ANALYZE, FORMAT JSON) SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
+        source.values,
+      );
+      return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
+    });
+    const chunkRows = lines - imported.length;
+    assert.equal(chunkRows, 2200, 'its run of 1,800 rows alone with their key, and 200 keys on 2 rows');
+    assert.equal(plan['Actual Rows'], chunkRows);
+    // Every node reading staged rows, key groups or outcomes returns a few rows for each row of the
+    // chunk, never the batch's: planned as joins, these reads hashed all 37,800 outcomes, or walked
+    // all 40,000 staged rows, for one chunk.
+    const read = rowsReadFrom(plan, ['t_job_batch_row', 't_job_batch_group', 't_job_batch_outcome']);
+    assert.ok(read <= 4 * chunkRows, `${read} rows read for a chunk of ${chunkRows} rows`);
+  });
 });
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+/** Rows the plan's nodes returned from these tables, all loops counted. */
+function rowsReadFrom(node: PlanNode, tables: readonly string[]): number {
+  const own = tables.includes(node['Relation Name'] ?? '') ? node['Actual Rows'] * node['Actual Loops'] : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsReadFrom(child, tables), 0);
+}

@@ -149,19 +149,20 @@ function chunkRunSql(firstLines: string, chunk: string): { first: string; last: 
  * line is in the run, and the rows of the keys recorded in the chunk. For a batch staged before 0014
  * the run is null, and every row comes through its key's group.
  *
- * `OFFSET 0` keeps each NOT EXISTS a probe of an index for the row at hand, a few per row: as the
- * anti-join the planner otherwise makes of it, on statistics that lag behind a batch being imported,
- * it hashed every outcome and key group the batch had so far for each chunk (a chunk of a
- * 100,000-row batch read 98,000 outcomes to keep its 2,000 rows): quadratic in the batch's size.
+ * Each "not there" is a scalar subquery, which PostgreSQL runs as one probe of an index for the row
+ * at hand, a few per row: NOT EXISTS it may turn into an anti-join or a hashed subplan, and on
+ * statistics that lag behind a batch being imported it did, hashing every outcome and key group the
+ * batch had so far for each chunk (the last chunk of 100,000 rows read 98,000 outcomes to keep its
+ * 2,000 rows): quadratic in the batch's size.
  */
 function unfinishedChunkRowsSql(batch: string, chunk: string, run: { first: string; last: string }): string {
-  const hasNoOutcome = `NOT EXISTS (SELECT 1 FROM t_job_batch_outcome o
-                                     WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line OFFSET 0)`;
+  const hasNoOutcome = `(SELECT 1 FROM t_job_batch_outcome o
+                          WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line LIMIT 1) IS NULL`;
   return `
   SELECT r.id_job_batch, r.line, r.data FROM t_job_batch_row r
    WHERE r.id_job_batch = ${batch} AND r.line BETWEEN ${run.first} AND ${run.last}
-     AND NOT EXISTS (SELECT 1 FROM t_job_batch_group g
-                      WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash OFFSET 0)
+     AND (SELECT 1 FROM t_job_batch_group g
+           WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash LIMIT 1) IS NULL
      AND ${hasNoOutcome}
   UNION ALL
   SELECT r.id_job_batch, r.line, r.data
