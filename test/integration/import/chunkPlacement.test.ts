@@ -8,6 +8,7 @@ import {
   unfinishedChunkRows,
 } from '../../../api/lib/db/sql/batchRows';
 import { importAndWait, outcomesOf } from '../../support/imports';
+import { executedPlan, rowsReadFrom } from '../../support/plans';
 import { entranceRow } from '../../support/rows';
 import { useTestService } from '../../support/testService';
 
@@ -145,11 +146,11 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     );
     const plan = await withTransaction(pool, async (client) => {
       const source = await unfinishedChunkRows(client, batchId, chunk);
-      const { rows } = await client.query(
-        `EXPLAIN (ANALYZE, FORMAT JSON) SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
+      return executedPlan(
+        client,
+        `SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
         source.values,
       );
-      return rows[0]['QUERY PLAN'][0].Plan as PlanNode;
     });
     const chunkRows = lines - imported.length;
     assert.equal(chunkRows, 2200, 'its run of 1,800 rows alone with their key, and 200 keys on 2 rows');
@@ -161,16 +162,3 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     assert.ok(read <= 4 * chunkRows, `${read} rows read for a chunk of ${chunkRows} rows`);
   });
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-
-/** Rows the plan's nodes returned from these tables, all loops counted. */
-function rowsReadFrom(node: PlanNode, tables: readonly string[]): number {
-  const own = tables.includes(node['Relation Name'] ?? '') ? node['Actual Rows'] * node['Actual Loops'] : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsReadFrom(child, tables), 0);
-}

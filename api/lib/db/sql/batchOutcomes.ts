@@ -99,13 +99,18 @@ export async function readOutcomeWindow(
   lines: number,
 ): Promise<FinishedRow[]> {
   const { rows } = await db.query<FinishedRow>(
-    `SELECT o.line, o.report_cells, o.message, o.id_entrance, o.id_cave, d.id AS id_entrance_duplicate,
+    `SELECT o.line, o.report_cells, o.message, o.id_entrance, o.id_cave,
+            -- Looked up row by row, through the unique index of (batch, line): as a join, on statistics
+            -- that lag behind the batch, it read every entrance duplicate of the batch for each row.
+            CASE WHEN o.outcome = 'duplicate' THEN
+              (SELECT d.id FROM t_entrance_duplicate d
+                WHERE d.id_job_batch = o.id_job_batch AND d.line = o.line AND d.line IS NOT NULL)
+            END AS id_entrance_duplicate,
             -- The staged row only when the kept cells do not say enough: a failure's report shows it all.
             CASE WHEN o.report_cells IS NULL THEN
               (SELECT r.data FROM t_job_batch_row r WHERE r.id_job_batch = o.id_job_batch AND r.line = o.line)
             END AS data
        FROM t_job_batch_outcome o
-       LEFT JOIN t_entrance_duplicate d ON d.id_job_batch = o.id_job_batch AND d.line = o.line
       WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3 AND o.line <= $3 + $4
       ORDER BY o.line`,
     [batch.id, outcome, afterLine, lines],
