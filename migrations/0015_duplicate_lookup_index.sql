@@ -4,9 +4,12 @@
 -- on statistics that lag behind a batch being imported, took that one and read every entrance
 -- duplicate of the batch for each row (8,000,000 index entries for a window of 1,000 rows). The
 -- index stays unique: rows without a line never collide (nulls are distinct).
+-- Built before the old ones are dropped: while it builds, writes to t_entrance_duplicate wait and
+-- reads go on; the drops, which lock out reads too, come last, just before the commit.
+CREATE UNIQUE INDEX t_entrance_duplicate_batch_line_key_new ON t_entrance_duplicate (id_job_batch, line);
 DROP INDEX t_entrance_duplicate_batch_line_key;
 DROP INDEX t_entrance_duplicate_batch_idx;
-CREATE UNIQUE INDEX t_entrance_duplicate_batch_line_key ON t_entrance_duplicate (id_job_batch, line);
+ALTER INDEX t_entrance_duplicate_batch_line_key_new RENAME TO t_entrance_duplicate_batch_line_key;
 
 -- Down Migration
 DROP INDEX t_entrance_duplicate_batch_line_key;

@@ -22,10 +22,10 @@ export interface BatchTally {
  */
 function stagedCell(column: string): string {
   const name = `'${column.replaceAll("'", "''")}'`;
-  return `CASE json_typeof(r.data)
-            WHEN 'array' THEN r.data ->> ((SELECT c.i - 1 FROM jsonb_array_elements_text(b.columns)
+  return `CASE json_typeof(r.cells)
+            WHEN 'array' THEN r.cells ->> ((SELECT c.i - 1 FROM jsonb_array_elements_text(b.columns)
                                             WITH ORDINALITY AS c(name, i) WHERE c.name = ${name})::int)
-            ELSE r.data ->> ${name} END`;
+            ELSE r.cells ->> ${name} END`;
 }
 
 export async function assertEveryRowOnce(query: Query, batchIds: string[]): Promise<BatchTally[]> {

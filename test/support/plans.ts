@@ -47,3 +47,20 @@ export function explainingConnection(pool: pg.Pool): { db: Queryable; plans: Pla
   };
   return { db, plans };
 }
+
+/**
+ * Runs `body` with autovacuum off for these tables, so the statistics a plan test made stale stay
+ * stale however long it runs (autovacuum would analyse a table that gained thousands of rows).
+ */
+export async function withStaleStatistics<T>(
+  pool: pg.Pool,
+  tables: readonly string[],
+  body: () => Promise<T>,
+): Promise<T> {
+  for (const table of tables) await pool.query(`ALTER TABLE ${table} SET (autovacuum_enabled = off)`);
+  try {
+    return await body();
+  } finally {
+    for (const table of tables) await pool.query(`ALTER TABLE ${table} RESET (autovacuum_enabled)`);
+  }
+}

@@ -16,8 +16,6 @@ export interface ImportLimits {
 /** What the rows turned out to hold, complete once the iteration ends. */
 export interface RequestShape {
   rows: number;
-  /** Every column name, in order of first appearance: the header of the file. */
-  columns: string[];
 }
 
 /**
@@ -42,7 +40,7 @@ export function tooManyColumnsMessage(columns: number, maxColumns: number): stri
 export async function* checkedRows(
   rows: AsyncIterable<NumberedRow>,
   limits: ImportLimits,
-  shape: RequestShape = { rows: 0, columns: [] },
+  shape: RequestShape = { rows: 0 },
 ): AsyncGenerator<NumberedRow> {
   const columns = new Set<string>();
   for await (const { row, line } of rows) {
@@ -57,7 +55,6 @@ export async function* checkedRows(
       yield { row, line };
     }
   }
-  shape.columns = [...columns];
   if (shape.rows === 0) throw new InvalidInputError('There are no rows to import.');
   if (columns.size > limits.maxColumns) {
     throw new InvalidInputError(tooManyColumnsMessage(columns.size, limits.maxColumns));

@@ -151,7 +151,7 @@ async function stageBatch(
 ): Promise<AcceptedBatch> {
   const batchId = randomUUID();
   const started = Date.now();
-  const shape: RequestShape = { rows: 0, columns: [] };
+  const shape: RequestShape = { rows: 0 };
   try {
     const totalChunks = await withTransaction(deps.pool, async (client) => {
       const staged = await copyStagedRows(

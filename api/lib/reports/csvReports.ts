@@ -1,10 +1,11 @@
 /**
  * The three reports of a batch (SPEC 8), streamed from the outcomes (and, for failures, the staged
- * rows) as CSV text into storage a window at a time, so a report of a million rows never sits in
- * memory.
+ * rows) through csv-stringify into storage a window at a time, so a report of a million rows never
+ * sits in memory.
  */
 import { Readable } from 'node:stream';
-import { CELLS_PER_TURN } from '../core/eventLoop';
+import { stringify } from 'csv-stringify/sync';
+import { CELLS_PER_TURN, nextTurn } from '../core/eventLoop';
 import {
   type OutcomeCounts,
   type OutcomeKind,
@@ -109,29 +110,8 @@ export function neutraliseFormula(value: unknown): string {
   return text;
 }
 
-/** A field holding a comma, a quote or a line break is quoted (RFC 4180), its quotes doubled. */
-const NEEDS_QUOTES = /[",\n\r]/;
-
-/**
- * One record of a report as a CSV line, each cell made safe for spreadsheets first. Written here
- * rather than by a CSV library: a report is flat text cells only, and a library's stream of one object
- * per record took most of the report step's time.
- */
-export function csvLine(cells: readonly unknown[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    const text = neutraliseFormula(cells[i]);
-    if (i > 0) line += ',';
-    line += NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  }
-  return `${line}\n`;
-}
-
 /** A piece of report text is handed to storage at this size at the latest (long cells). */
 const PIECE_CHARS = 1024 * 1024;
-
-/** Without it, spreadsheets read a UTF-8 file as Latin-1 (é as Ã©). */
-const BYTE_ORDER_MARK = '\uFEFF';
 
 /**
  * A report's rows in line order, by windows of lines, the next window read while this one is
@@ -169,7 +149,7 @@ async function* windowsOf(
 
 /**
  * The report as a CSV byte stream: header row, then one row per staged row of that outcome, in pieces
- * of a turn's worth of cells: the reader's pace (storage) gives the event loop its turns between them.
+ * of a turn's worth of cells, the event loop handed back between them.
  */
 export function reportStream(
   db: Queryable,
@@ -183,21 +163,36 @@ export function reportStream(
   // their new values. A file of the source's own that merely has such columns keeps them.
   const fromFailures = FAILURE_COLUMNS.every((column, i) => columns[i] === column);
   const rowColumns = fromFailures ? columns.slice(FAILURE_COLUMNS.length) : columns;
+  // Records are written a piece at a time, each by one call of csv-stringify: its stream of one
+  // object per record took most of the report step's time. A byte-order mark first: without it,
+  // spreadsheets read the UTF-8 file as Latin-1 (é as Ã©).
   async function* pieces() {
-    let piece = BYTE_ORDER_MARK + csvLine(report.header(rowColumns));
+    let records: string[][] = [report.header(rowColumns).map(neutraliseFormula)];
     let cells = 0;
+    let chars = 0;
+    let first = true;
+    const piece = () => {
+      const text = stringify(records, { bom: first });
+      first = false;
+      records = [];
+      cells = 0;
+      chars = 0;
+      return text;
+    };
     for await (const window of windowsOf(db, { id: batchId, columns }, report.outcome)) {
       for (const row of window) {
-        const record = report.cells(row, rowColumns);
-        piece += csvLine(record);
+        const record = report.cells(row, rowColumns).map(neutraliseFormula);
+        records.push(record);
         cells += record.length;
-        if (cells < CELLS_PER_TURN && piece.length < PIECE_CHARS) continue;
-        yield piece;
-        piece = '';
-        cells = 0;
+        for (const cell of record) chars += cell.length;
+        if (cells < CELLS_PER_TURN && chars < PIECE_CHARS) continue;
+        yield piece();
+        // Storage may take the piece without waiting (Azure buffers several megabytes): the loop
+        // gets its turn here in any case.
+        await nextTurn();
       }
     }
-    if (piece) yield piece;
+    if (records.length) yield piece();
   }
   // Bytes, not objects: a failing window query destroys the stream the uploader reads.
   return Readable.from(pieces(), { objectMode: false });

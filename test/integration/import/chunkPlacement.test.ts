@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../../api/lib/db/pool';
 import { insertBatch } from '../../../api/lib/db/sql/batches';
+import { readOutcomeWindow } from '../../../api/lib/db/sql/batchOutcomes';
 import {
   readRowChunks,
   readUnfinishedChunkRows,
   unfinishedChunkRows,
 } from '../../../api/lib/db/sql/batchRows';
 import { importAndWait, outcomesOf } from '../../support/imports';
-import { executedPlan, rowsReadFrom } from '../../support/plans';
+import { executedPlan, rowsReadFrom, withStaleStatistics } from '../../support/plans';
 import { entranceRow } from '../../support/rows';
 import { useTestService } from '../../support/testService';
 
@@ -61,7 +62,7 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     );
   });
 
-  it('reads a batch staged before chunk_first_lines existed: every key group recorded', async () => {
+  it('reads a batch staged before chunk_first_lines existed, its rows kept as objects: every key group recorded', async () => {
     const batchId = randomUUID();
     const pool = suite.app.service.pool;
     await insertBatch(pool, {
@@ -75,7 +76,7 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     });
     await pool.query('UPDATE t_job_batch SET chunk_first_lines = NULL WHERE id = $1', [batchId]);
     await pool.query(
-      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, data)
+      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, cells)
        SELECT $1, line, line * 10, json_build_object('id', line) FROM unnest(ARRAY[2, 3, 4]) AS line`,
       [batchId],
     );
@@ -92,15 +93,25 @@ describe('Import rows: chunks placed by the first line of each key', () => {
         [4, 1],
       ],
     );
-    const linesOf = (chunk: number) =>
+    const rowsOf = (chunk: number) =>
       withTransaction(pool, async (client) => {
-        const lines: number[] = [];
+        const rows: [number, unknown][] = [];
         for await (const window of readUnfinishedChunkRows(client, batchId, chunk, 10))
-          lines.push(...window.map((row) => row.line));
-        return lines;
+          rows.push(...window.map((row): [number, unknown] => [row.line, row.data]));
+        return rows;
       });
-    assert.deepEqual(await linesOf(0), [3]);
-    assert.deepEqual(await linesOf(1), [2, 4]);
+    assert.deepEqual(await rowsOf(0), [[3, { id: 3 }]]);
+    assert.deepEqual(await rowsOf(1), [
+      [2, { id: 2 }],
+      [4, { id: 4 }],
+    ]);
+    // failures.csv reads them as they are too.
+    await pool.query(
+      `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message) VALUES ($1, 4, 'failure', 'bad')`,
+      [batchId],
+    );
+    const [failure] = await readOutcomeWindow(pool, { id: batchId, columns: ['id'] }, 'failure', 0, 10);
+    assert.deepEqual([failure.line, failure.data], [4, { id: 4 }]);
   });
 
   it('reads a chunk with a few index probes per row, whatever its batch holds and its statistics know', async () => {
@@ -123,7 +134,7 @@ describe('Import rows: chunks placed by the first line of each key', () => {
       chunkFirstLines: Array.from({ length: lines / chunkLines }, (_, c) => 2 + c * chunkLines),
     });
     await pool.query(
-      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, data)
+      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, cells)
        SELECT $1, line, CASE WHEN line <= $3 AND line % 10 = 0 THEN line
                              WHEN line > $3 AND (line - $3) % 10 = 0 THEN line - $3
                              ELSE -line END,
@@ -136,21 +147,25 @@ describe('Import rows: chunks placed by the first line of each key', () => {
        SELECT $1, line, (line - 2) / $3 FROM generate_series(10, $2, 10) AS line`,
       [batchId, half, chunkLines],
     );
-    await pool.query('ANALYZE t_job_batch_row, t_job_batch_group, t_job_batch_outcome');
-    const chunkOf = await readRowChunks(pool, batchId);
-    const imported = chunkOf.filter((row) => row.chunk !== chunk).map((row) => row.line);
-    await pool.query(
-      `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
-       SELECT $1, line, 'failure', 'imported before' FROM unnest($2::int[]) AS line`,
-      [batchId, imported],
-    );
-    const plan = await withTransaction(pool, async (client) => {
-      const source = await unfinishedChunkRows(client, batchId, chunk);
-      return executedPlan(
-        client,
-        `SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
-        source.values,
+    const tables = ['t_job_batch_row', 't_job_batch_group', 't_job_batch_outcome'];
+    let imported: number[] = [];
+    const plan = await withStaleStatistics(pool, tables, async () => {
+      await pool.query(`ANALYZE ${tables.join(', ')}`);
+      const chunkOf = await readRowChunks(pool, batchId);
+      imported = chunkOf.filter((row) => row.chunk !== chunk).map((row) => row.line);
+      await pool.query(
+        `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
+         SELECT $1, line, 'failure', 'imported before' FROM unnest($2::int[]) AS line`,
+        [batchId, imported],
       );
+      return withTransaction(pool, async (client) => {
+        const source = await unfinishedChunkRows(client, batchId, chunk);
+        return executedPlan(
+          client,
+          `SELECT line, cells FROM (${source.text}) AS r ORDER BY line`,
+          source.values,
+        );
+      });
     });
     const chunkRows = lines - imported.length;
     assert.equal(chunkRows, 2200, 'its run of 1,800 rows alone with their key, and 200 keys on 2 rows');
@@ -158,7 +173,7 @@ describe('Import rows: chunks placed by the first line of each key', () => {
     // Every node reading staged rows, key groups or outcomes returns a few rows for each row of the
     // chunk, never the batch's: planned as joins, these reads hashed all 37,800 outcomes, or walked
     // all 40,000 staged rows, for one chunk.
-    const read = rowsReadFrom(plan, ['t_job_batch_row', 't_job_batch_group', 't_job_batch_outcome']);
+    const read = rowsReadFrom(plan, tables);
     assert.ok(read <= 4 * chunkRows, `${read} rows read for a chunk of ${chunkRows} rows`);
   });
 });

@@ -5,7 +5,7 @@
 import type { OutcomeCounts, OutcomeKind, RowOutcome } from '../../core/types';
 import { copyRows } from '../copyRows';
 import type { Queryable } from '../pool';
-import { stagedCells } from '../stagedRowFormat';
+import { stagedCellsInTurns } from '../stagedRowFormat';
 import { unfinishedChunkRows } from './batchRows';
 
 /**
@@ -108,14 +108,20 @@ export async function readOutcomeWindow(
             END AS id_entrance_duplicate,
             -- The staged row only when the kept cells do not say enough: a failure's report shows it all.
             CASE WHEN o.report_cells IS NULL THEN
-              (SELECT r.data FROM t_job_batch_row r WHERE r.id_job_batch = o.id_job_batch AND r.line = o.line)
+              (SELECT r.cells FROM t_job_batch_row r WHERE r.id_job_batch = o.id_job_batch AND r.line = o.line)
             END AS data
        FROM t_job_batch_outcome o
       WHERE o.id_job_batch = $1 AND o.outcome = $2 AND o.line > $3 AND o.line <= $3 + $4
       ORDER BY o.line`,
     [batch.id, outcome, afterLine, lines],
   );
-  for (const row of rows) if (row.data !== null) row.data = stagedCells(batch.columns, row.data);
+  const cells = await stagedCellsInTurns(
+    batch.columns,
+    rows.map((row) => row.data),
+  );
+  rows.forEach((row, i) => {
+    row.data = cells[i];
+  });
   return rows;
 }
 

@@ -13,7 +13,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyField } from '../copyRows';
 import type { Queryable } from '../pool';
-import { StagedRowEncoder, stagedCells } from '../stagedRowFormat';
+import { StagedRowEncoder, stagedCellsInTurns } from '../stagedRowFormat';
 
 export interface StagedRow {
   line: number;
@@ -32,18 +32,19 @@ const COPY_PIECE_CHARS = 256 * 1024;
 
 /**
  * Stages rows as they come, with one COPY: the rows stream from the request into the table, so a
- * file of any size passes through a few megabytes of memory. Returns how many rows it staged, and
- * the batch's columns, which their stored form refers to (t_job_batch.columns). A failing source (a
- * malformed file, a limit) aborts the COPY and rethrows; the caller's transaction then rolls
- * everything back.
+ * file of any size passes through a few megabytes of memory. Returns the batch's columns, which the
+ * rows' stored form refers to (t_job_batch.columns). A failing source (a malformed file, a limit)
+ * aborts the COPY and rethrows; the caller's transaction then rolls everything back.
  */
 export async function copyStagedRows(
   client: pg.ClientBase,
   batchId: string,
   rows: AsyncIterable<RowToStage>,
-): Promise<{ rows: number; columns: string[] }> {
+): Promise<{ columns: string[] }> {
   const encoder = new StagedRowEncoder();
-  const copy = client.query(copyFrom('COPY t_job_batch_row (id_job_batch, line, key_hash, data) FROM STDIN'));
+  const copy = client.query(
+    copyFrom('COPY t_job_batch_row (id_job_batch, line, key_hash, cells) FROM STDIN'),
+  );
   const done = new Promise<void>((resolve, reject) => {
     copy.on('finish', resolve);
     copy.on('error', reject);
@@ -54,7 +55,6 @@ export async function copyStagedRows(
   done.catch((error: unknown) => {
     failure ??= error;
   });
-  let count = 0;
   // Lines are sent in pieces of ~256 KB: a write per row cost a socket write per row.
   let piece = '';
   const send = async () => {
@@ -66,7 +66,6 @@ export async function copyStagedRows(
   try {
     for await (const row of rows) {
       piece += `${batchId}\t${row.line}\t${row.keyHash}\t${copyField(encoder.encode(row.cells))}\n`;
-      count++;
       if (piece.length >= COPY_PIECE_CHARS) await send();
     }
     if (piece) await send();
@@ -77,7 +76,7 @@ export async function copyStagedRows(
   }
   copy.end();
   await done;
-  return { rows: count, columns: encoder.columns };
+  return { columns: encoder.columns };
 }
 
 /** A key group as chunking sees it: its first line, its size, and its key's hash when it has several rows. */
@@ -159,20 +158,20 @@ function unfinishedChunkRowsSql(batch: string, chunk: string, run: { first: stri
   const hasNoOutcome = `(SELECT 1 FROM t_job_batch_outcome o
                           WHERE o.id_job_batch = r.id_job_batch AND o.line = r.line LIMIT 1) IS NULL`;
   return `
-  SELECT r.id_job_batch, r.line, r.data FROM t_job_batch_row r
+  SELECT r.id_job_batch, r.line, r.cells FROM t_job_batch_row r
    WHERE r.id_job_batch = ${batch} AND r.line BETWEEN ${run.first} AND ${run.last}
      AND (SELECT 1 FROM t_job_batch_group g
            WHERE g.id_job_batch = r.id_job_batch AND g.key_hash = r.key_hash LIMIT 1) IS NULL
      AND ${hasNoOutcome}
   UNION ALL
-  SELECT r.id_job_batch, r.line, r.data
+  SELECT r.id_job_batch, r.line, r.cells
     FROM t_job_batch_group g
     JOIN t_job_batch_row r ON r.id_job_batch = g.id_job_batch AND r.key_hash = g.key_hash
    WHERE g.id_job_batch = ${batch} AND g.chunk = ${chunk} AND ${hasNoOutcome}`;
 }
 
 /**
- * A statement's source of one chunk's unfinished rows (id_job_batch, line, data): `text` reads them
+ * A statement's source of one chunk's unfinished rows (id_job_batch, line, cells): `text` reads them
  * with `values` as its first four parameters. The run's lines are read first and given as values,
  * so the planner sees how few rows the range holds and reads them by index (as an expression over
  * the batch's array it guessed a ninth of the batch, and hashed every outcome for each chunk).
@@ -225,7 +224,8 @@ export async function readRowChunks(
  * know nothing of its rows, until autovacuum catches up: a chunk's read was seen to take minutes
  * instead of milliseconds, and reading the key groups, planned for one row, walked the batch in
  * key order (220 ms for 100,000 rows instead of 90). The lock it takes is held to the commit, so
- * two large submissions analyse one after the other.
+ * two large submissions analyse one after the other: the second waits, its rows staged, while the
+ * first places its key groups and commits (a fraction of a second for 100,000 rows).
  */
 export async function analyzeStagingTable(
   client: pg.ClientBase,
@@ -269,14 +269,20 @@ export async function* readUnfinishedChunkRows(
   await db.query('SET LOCAL cursor_tuple_fraction = 1');
   const source = await unfinishedChunkRows(db, batchId, chunk);
   await db.query(
-    `DECLARE chunk_rows NO SCROLL CURSOR FOR SELECT line, data FROM (${source.text}) AS r ORDER BY line`,
+    `DECLARE chunk_rows NO SCROLL CURSOR FOR SELECT line, cells FROM (${source.text}) AS r ORDER BY line`,
     source.values,
   );
   for (;;) {
-    const { rows } = await db.query<{ line: number; data: unknown }>(
+    const { rows } = await db.query<{ line: number; cells: unknown }>(
       `FETCH ${Math.trunc(windowRows)} FROM chunk_rows`,
     );
-    if (rows.length) yield rows.map(({ line, data }) => ({ line, data: stagedCells(source.columns, data) }));
+    if (rows.length) {
+      const cells = await stagedCellsInTurns(
+        source.columns,
+        rows.map((row) => row.cells),
+      );
+      yield rows.map(({ line }, i) => ({ line, data: cells[i] }));
+    }
     if (rows.length < windowRows) break;
   }
   // Not in a finally: after a failed statement the transaction can run nothing, and its end closes
