@@ -5,7 +5,8 @@
 -- duplicate of the batch for each row (8,000,000 index entries for a window of 1,000 rows). The
 -- index stays unique: rows without a line never collide (nulls are distinct).
 -- Built before the old ones are dropped: while it builds, writes to t_entrance_duplicate wait and
--- reads go on; the drops, which lock out reads too, come last, just before the commit.
+-- reads go on; the drops, which lock out reads too, come last (the migrations of one start commit
+-- together, so the processes of the previous version must be stopped first, as README says).
 CREATE UNIQUE INDEX t_entrance_duplicate_batch_line_key_new ON t_entrance_duplicate (id_job_batch, line);
 DROP INDEX t_entrance_duplicate_batch_line_key;
 DROP INDEX t_entrance_duplicate_batch_idx;

@@ -11,7 +11,7 @@ ALTER TABLE t_job_batch_row RENAME COLUMN data TO cells;
 -- The code before this migration reads objects only: rows staged as arrays become objects again
 -- (a null value was a column left out, and is left out).
 UPDATE t_job_batch_row r
-   SET cells = (SELECT COALESCE(json_object_agg(c.name, v.value) FILTER (WHERE json_typeof(v.value) <> 'null'),
+   SET cells = (SELECT COALESCE(json_object_agg(c.name, v.value ORDER BY v.i) FILTER (WHERE json_typeof(v.value) <> 'null'),
                                 '{}'::json)
                   FROM json_array_elements(r.cells) WITH ORDINALITY AS v(value, i)
                   JOIN jsonb_array_elements_text(b.columns) WITH ORDINALITY AS c(name, i) ON c.i = v.i)

@@ -11,13 +11,20 @@ import type { Queryable } from './pool';
 
 export type CopyValue = string | number | boolean | null | undefined;
 
-/** COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped; \N is null. */
-export function copyField(value: CopyValue): string {
+/**
+ * COPY's text format: a backslash, tab, newline or carriage return inside a value is escaped; \N is
+ * null. Native passes rather than a callback per character: a cell of a million backslashes costs
+ * milliseconds, not a tenth of a second of the event loop.
+ */
+function copyField(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value !== 'string') return String(value);
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
-    : value;
+  if (!/[\\\t\n\r]/.test(value)) return value;
+  return value
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r');
 }
 
 /**

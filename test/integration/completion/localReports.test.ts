@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
 import { serviceContext } from '../../../api/lib/context';
 import { insertBatch } from '../../../api/lib/db/sql/batches';
 import { readOutcomeWindow } from '../../../api/lib/db/sql/batchOutcomes';
 import type { JobStatus } from '../../../api/lib/http/views/jobStatus';
-import { reportStream } from '../../../api/lib/reports/csvReports';
+import { neutraliseFormula, reportStream } from '../../../api/lib/reports/csvReports';
 import { importAndWait, outcomesOf } from '../../support/imports';
 import { explainingConnection, rowsReadFrom, withStaleStatistics } from '../../support/plans';
 import { download, mixedRows } from '../../support/reports';
@@ -247,5 +248,69 @@ describe('Batch completion: reports on local disk', () => {
         `${read} rows read for a window of ${plan['Actual Rows']}`,
       );
     }
+  });
+
+  it('writes a report of several pieces exactly as one csv-stringify of all its records would', async () => {
+    // 5,000 successes (30,000 cells: two pieces), and failures whose cells reach past a piece's
+    // megabyte, with quotes, separators and line breaks.
+    const pool = suite.app.service.pool;
+    const batchId = randomUUID();
+    const columns = ['id', 'note'];
+    await insertBatch(pool, {
+      id: batchId,
+      initiatorId: suite.admin.id,
+      totalRows: 5003,
+      chunkSize: 2000,
+      totalChunks: 3,
+      columns,
+      chunkFirstLines: [2, 2002, 4002],
+    });
+    await pool.query(
+      `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, id_entrance, id_cave, report_cells)
+       SELECT $1, line, 'success', line + 1, line + 2, json_build_array('4' || line, '-5.5', '=cmd "' || line || '", x')
+         FROM generate_series(2, 5001) AS line`,
+      [batchId],
+    );
+    const long = `"quoted", ${'a\n"b",'.repeat(200_000)}`;
+    await pool.query(
+      `INSERT INTO t_job_batch_row (id_job_batch, line, key_hash, cells)
+       SELECT $1, line, -line, json_build_array('f' || line, $2::text) FROM generate_series(5002, 5004) AS line`,
+      [batchId, long],
+    );
+    await pool.query(
+      `INSERT INTO t_job_batch_outcome (id_job_batch, line, outcome, message)
+       SELECT $1, line, 'failure', 'Columns missing: w3geo:latitude' FROM generate_series(5002, 5004) AS line`,
+      [batchId],
+    );
+    const written = async (kind: 'success' | 'failures') => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of reportStream(pool, batchId, kind, columns)) chunks.push(chunk as Buffer);
+      return { pieces: chunks.length, text: Buffer.concat(chunks).toString('utf8') };
+    };
+    const lines = Array.from({ length: 5000 }, (_, i) => i + 2);
+    const success = await written('success');
+    assert.ok(success.pieces >= 2, `${success.pieces} pieces`);
+    assert.equal(
+      success.text,
+      stringify(
+        [
+          ['line', 'caveId', 'entranceId', 'latitude', 'longitude', 'name'],
+          ...lines.map((line) => [line, line + 2, line + 1, `4${line}`, '-5.5', `=cmd "${line}", x`]),
+        ].map((record) => record.map(neutraliseFormula)),
+        { bom: true },
+      ),
+    );
+    const failures = await written('failures');
+    assert.ok(failures.pieces >= 3, `${failures.pieces} pieces`);
+    assert.equal(
+      failures.text,
+      stringify(
+        [
+          ['line', 'message', ...columns],
+          ...[5002, 5003, 5004].map((line) => [line, 'Columns missing: w3geo:latitude', `f${line}`, long]),
+        ].map((record) => record.map(neutraliseFormula)),
+        { bom: true },
+      ),
+    );
   });
 });
