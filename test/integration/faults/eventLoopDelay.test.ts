@@ -40,6 +40,10 @@ function hostileRows(): Record<string, unknown>[] {
       'karstlink:hasDescriptionDocument/dc:language': 'fra',
     }),
     row({ id: 'x'.repeat(BIG) }),
+    // Two megabytes of JSON, in characters every writer must escape: a quote (doubled in
+    // failures.csv) and a backslash (escaped in JSON, then again for COPY).
+    row({ 'gn:countryCode': 'ZX', notes: '"'.repeat(1_000_000) }),
+    row({ 'gn:countryCode': 'ZW', notes: '\\'.repeat(1_000_000) }),
     row({ 'rdfs:label': { toString: 1 } }), // objects and arrays as cells
     row({ 'w3geo:latitude': [45.5] }),
     row({ id: {} }),
