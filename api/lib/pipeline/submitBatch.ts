@@ -19,15 +19,10 @@ import type { Slots } from '../core/slots';
 import { QUEUES } from '../core/types';
 import { isUnavailableError, withTransaction } from '../db/pool';
 import { findBatch, insertBatch } from '../db/sql/batches';
-import {
-  analyzeStagingTable,
-  copyStagedRows,
-  insertKeyGroups,
-  type RowToStage,
-  readKeyGroups,
-} from '../db/sql/batchRows';
+import { analyzeStagingTable, copyStagedRows, type RowToStage } from '../db/sql/batchRows';
 import { deletedAccountError } from '../db/sql/cavers';
 import { claimIdempotencyKey, findIdempotencyKey } from '../db/sql/importRequests';
+import { insertKeyGroups, readKeyGroups } from '../db/sql/keyGroups';
 import { ChunkPlanner } from '../rows/chunking';
 import { importKey, type Row, storableRow } from '../rows/columns';
 import type { JobQueue } from './ports';
