@@ -15,9 +15,8 @@ export interface KeyGroup {
 
 /**
  * A batch's key groups, in order of their first line: what chunking places. Read through a cursor,
- * a page at a time, so a million groups never sit in memory (and handed on by pages: a hop through
- * the generator for each of them cost more than reading them). Must run inside the transaction that
- * staged the rows.
+ * a page at a time (and handed on a page at a time), so a million groups never sit in memory. Must
+ * run inside the transaction that staged the rows.
  */
 export async function* readKeyGroups(
   db: Queryable,
